@@ -1,0 +1,91 @@
+"""The one loop: frames -> poses -> smoothing -> features -> verdict -> holds
+and warnings -> sinks. Every command (video, live, demo) drives it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, Iterator, Protocol
+
+from . import features as feats
+from .evaluate import Evaluator, Verdict
+from .hold import HoldEvent, HoldState, HoldTimer, Warning, WarningDebouncer
+from .pose import Pose
+from .smoothing import OneEuroParams, PoseSmoother
+from .sources import Frame
+from .specs import PoseSpec
+
+
+@dataclass(frozen=True, eq=False)
+class FrameResult:
+    frame: Frame
+    raw_pose: Pose | None  # as estimated (or recorded)
+    pose: Pose | None  # smoothed; what features and drawing use
+    features: dict[str, feats.Measurement] | None
+    verdict: Verdict
+    hold: HoldState
+    hold_events: tuple[HoldEvent, ...]
+    warnings: tuple[Warning, ...]
+
+
+class Sink(Protocol):
+    def on_frame(self, result: FrameResult) -> None: ...
+
+
+@dataclass
+class Session:
+    """Per-stream state for one spec. ``step`` takes frames in time order."""
+
+    spec: PoseSpec
+    smoothing: OneEuroParams = field(default_factory=OneEuroParams)
+
+    def __post_init__(self) -> None:
+        self.smoother = PoseSmoother(self.smoothing)
+        self.evaluator = Evaluator(self.spec)
+        self.timer = HoldTimer(self.spec)
+        self.debouncer = WarningDebouncer(self.spec)
+        self.frames = 0
+        self.first_t_ms: float | None = None
+        self.last_t_ms: float | None = None
+        self.time_in_form_ms = 0.0
+        self._last_good_t: float | None = None
+
+    def step(self, frame: Frame, raw_pose: Pose | None) -> FrameResult:
+        t = frame.t_ms
+        pose = self.smoother(raw_pose, t)
+        features = feats.compute(pose, self.spec.features) if pose is not None else None
+        verdict = self.evaluator.step(features)
+        hold, events = self.timer.step(t, verdict)
+        warnings = self.debouncer.step(t, verdict)
+        # Time in good form over the whole run: time between consecutive good frames.
+        if verdict.form_ok:
+            if self._last_good_t is not None:
+                self.time_in_form_ms += t - self._last_good_t
+            self._last_good_t = t
+        else:
+            self._last_good_t = None
+        self.frames += 1
+        if self.first_t_ms is None:
+            self.first_t_ms = t
+        self.last_t_ms = t
+        return FrameResult(frame, raw_pose, pose, features, verdict, hold, tuple(events), tuple(warnings))
+
+    def finish(self) -> list[HoldEvent]:
+        return self.timer.finish()
+
+    @property
+    def duration_ms(self) -> float:
+        if self.first_t_ms is None or self.last_t_ms is None:
+            return 0.0
+        return self.last_t_ms - self.first_t_ms
+
+
+def with_poses(frames: Iterable[Frame], estimate: Callable | None) -> Iterator[tuple[Frame, Pose | None]]:
+    """Attach a pose to each frame: recorded ones as they are, others through the model."""
+    for frame in frames:
+        if frame.recorded:
+            yield frame, frame.pose
+        elif estimate is None:
+            raise RuntimeError("a frame without a recorded pose needs an estimator")
+        else:
+            yield frame, estimate(frame.image)

@@ -1,0 +1,40 @@
+"""Keeps native libraries' chatter off stderr.
+
+MediaPipe (glog, TensorFlow Lite) and OpenCV's FFmpeg back end write straight
+to file descriptor 2, which ``sys.stderr`` cannot redirect. formcheck promises
+one clear line on stderr for a user error, so that noise is captured around
+the calls that make it and shown only if the call itself fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from typing import Iterator
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+
+
+@contextlib.contextmanager
+def quiet_stderr() -> Iterator[None]:
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all
+        yield
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        failed = True
+        try:
+            yield
+            failed = False
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if failed:
+                sink.seek(0)
+                os.write(2, sink.read()[-4000:])

@@ -1,0 +1,1 @@
+"""Bundled pose specs (data only)."""
