@@ -26,10 +26,24 @@ def check_writable(path: str | Path, what: str) -> Path:
     return path
 
 
+def file_mode() -> int:
+    """The permissions a plain ``open()`` would give a new file (mkstemp's are owner-only)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def temp_beside(path: Path) -> tuple[int, str]:
+    """A temporary file in the target's folder (so the final rename is atomic), usual permissions."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    os.chmod(tmp, file_mode())
+    return fd, tmp
+
+
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     path = Path(path)
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    fd, tmp = temp_beside(path)
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
             f.write(data)

@@ -1,35 +1,52 @@
-"""formcheck video: review a recorded video (or a landmark recording)."""
+"""formcheck video: review recorded videos (or landmark recordings).
+
+One input: the outputs go where the options say. Several inputs (or a
+folder): each output option is given without a name (or with a ``{stem}``
+template) and the files are named ``<out-dir>/<stem>.<kind>``; see
+``batch.output_names``. Inputs run in parallel processes, one per core.
+"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from ..batch import AUTO, expand_inputs, output_names, run_batch, summary_table
 from ..errors import FormcheckError
-from ..outputs import check_writable, write_atomic
-from ..recording import is_recording_path
-from ..report import session_report, to_json
-from ..runner import AnnotatedVideo, LandmarkRecorder, RunOutcome, run
-from ..sources import open_source
+from ..review_run import Outputs, process_input
+from ..runner import RunOutcome
 from ..specs import resolve_spec
 from .common import add_pose_arg, say
 
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "video", help="review a recorded video",
-        description="Run a video (or a landmark recording, *.jsonl[.gz]) through the pose checks: "
-                    "timed holds, over-stretch warnings, optional annotated video and JSON report.")
-    p.add_argument("file", metavar="FILE", help="video file, or a landmark recording (.jsonl / .jsonl.gz)")
+        "video", help="review recorded videos",
+        description="Run videos (or landmark recordings, *.jsonl[.gz]) through the pose checks: timed holds, "
+                    "over-stretch warnings, and optionally an annotated video, a JSON report, a per-frame CSV "
+                    "timeline and an HTML review. Several files or a folder run in parallel; give the output "
+                    "options without a file name and they are named <out-dir>/<input stem>.<kind>.")
+    p.add_argument("files", nargs="+", metavar="FILE",
+                   help="video files, landmark recordings (.jsonl / .jsonl.gz) or folders of them")
     add_pose_arg(p)
-    p.add_argument("--out", metavar="FILE.mp4", help="write an annotated video")
-    p.add_argument("--report", metavar="FILE.json", help="write the JSON report")
-    p.add_argument("--save-landmarks", metavar="FILE.jsonl.gz",
-                   help="save the landmarks so the run can be replayed without the model")
+    out = p.add_argument_group("outputs (a file name; or, without one, <out-dir>/<stem>.<kind>)")
+    out.add_argument("--out", nargs="?", const=AUTO, metavar="FILE.mp4", help="write an annotated video")
+    out.add_argument("--report", nargs="?", const=AUTO, metavar="FILE.json", help="write the JSON report")
+    out.add_argument("--timeline", nargs="?", const=AUTO, metavar="FILE.csv",
+                     help="write a per-frame CSV timeline (features, rule statuses, hold state)")
+    out.add_argument("--html", nargs="?", const=AUTO, metavar="FILE.html",
+                     help="write a self-contained HTML review (summary, charts, still frames)")
+    out.add_argument("--save-landmarks", nargs="?", const=AUTO, metavar="FILE.jsonl.gz",
+                     help="save the landmarks so the run can be replayed without the model")
+    out.add_argument("--out-dir", metavar="DIR",
+                     help="folder for outputs given without a name (default: the current folder); "
+                          "created if missing")
     p.add_argument("--start", type=float, default=0.0, metavar="S", help="start at S seconds")
     p.add_argument("--end", type=float, default=None, metavar="S", help="stop at S seconds")
     p.add_argument("--stride", type=int, default=1, metavar="N", help="use every Nth frame")
-    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="inputs processed at once (default: one per CPU core)")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors (no progress bar)")
     p.set_defaults(func=run_command)
 
 
@@ -50,56 +67,43 @@ def summary_lines(report: dict) -> list[str]:
 
 def process_video(path: str, spec, out: str | None = None, report_path: str | None = None,
                   landmarks: str | None = None, start: float = 0.0, end: float | None = None,
-                  stride: int = 1) -> tuple[dict, RunOutcome]:
+                  stride: int = 1, timeline: str | None = None, html: str | None = None,
+                  quiet: bool = True) -> tuple[dict, RunOutcome]:
     """Runs one input through the pipeline and writes the requested outputs."""
-    for target, what in ((out, "annotated video"), (report_path, "report"), (landmarks, "landmark recording")):
-        if target:
-            check_writable(target, what)
-    source = open_source(path, start, end, stride)
-    sinks = []
-    estimator = None
-    outcome: RunOutcome | None = None
-    try:
-        if not is_recording_path(path):
-            from ..estimator import MODEL_NAME, PoseEstimator
+    return process_input(path, spec, Outputs(out, report_path, timeline, html, landmarks), start, end, stride,
+                         quiet=quiet)
 
-            estimator = PoseEstimator(static=False)
-            if landmarks:
-                sinks.append(LandmarkRecorder(landmarks, source, MODEL_NAME))
-        elif landmarks:
-            raise FormcheckError("--save-landmarks needs a video; the input is already a landmark recording")
-        if out:
-            fps = source.info.fps / max(1, stride)
-            sinks.append(AnnotatedVideo(out, spec, fps, (source.info.width, source.info.height)))
-        outcome = run(source, spec, estimator, sinks)
-    finally:
-        for sink in sinks:
-            if isinstance(sink, LandmarkRecorder):
-                sink.close(complete=outcome is not None and outcome.complete)
-            else:
-                sink.close()
-        if estimator is not None:
-            estimator.close()
-        source.close()
-    report = session_report(outcome.session, source.info.name, source.info.fps / max(1, stride),
-                            outcome.complete, outcome.problem)
-    if report_path:
-        write_atomic(report_path, to_json(report))
-    return report, outcome
+
+def _validate(args) -> None:
+    if args.stride < 1:
+        raise FormcheckError(f"--stride must be 1 or more, got {args.stride}")
+    if args.start < 0:
+        raise FormcheckError(f"--start must be 0 or more, got {args.start}")
+    if args.end is not None and args.end <= args.start:
+        raise FormcheckError(f"--end ({args.end}s) must come after --start ({args.start}s)")
+    if args.jobs is not None and args.jobs < 1:
+        raise FormcheckError(f"--jobs must be 1 or more, got {args.jobs}")
 
 
 def run_command(args) -> int:
-    spec = resolve_spec(args.pose)
-    report, outcome = process_video(args.file, spec, args.out, args.report, args.save_landmarks,
-                                    args.start, args.end, args.stride)
+    _validate(args)
+    inputs = expand_inputs(args.files)
+    spec = resolve_spec(args.pose)  # '--pose auto' (recognition) resolves per input when it lands
+    names = output_names(inputs, args)  # also checks every output path: before any work
+    if len(inputs) > 1:
+        results = run_batch(inputs, names, spec, args.start, args.end, args.stride, args.jobs, args.quiet)
+        for line in summary_table(results):
+            say(line, args.quiet)
+        return max((r.exit_code for r in results), default=0)
+    outputs = names[0]
+    report, outcome = process_input(str(inputs[0]), spec, outputs, args.start, args.end, args.stride,
+                                    quiet=args.quiet)
     for line in summary_lines(report):
         say(line, args.quiet)
-    for target, what in ((args.out, "annotated video"), (args.report, "report"),
-                         (args.save_landmarks, "landmarks")):
-        if target:
-            say(f"  {what}: {Path(target)}", args.quiet)
+    for path, what in outputs.named():
+        say(f"  {what}: {Path(path)}", args.quiet)
     if not outcome.complete:
-        print(f"formcheck: {args.file}: {outcome.problem}; the outputs cover the part before that",
+        print(f"formcheck: {inputs[0]}: {outcome.problem}; the outputs cover the part before that",
               file=sys.stderr)
         return 2
     return 0
