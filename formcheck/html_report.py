@@ -18,7 +18,7 @@ from .review import GOOD, NO_PERSON, NOT_IN_POSE, OFF_FORM, OVERSTRETCH, STATE_N
 from .specs import PoseSpec, Rule
 from .svgplot import Band, Limit, Mark, Span, line_chart, state_strip
 
-STATE_COLOURS = {NO_PERSON: "#d9d9d9", NOT_IN_POSE: "#b9c4d0", OFF_FORM: "#f0a640", GOOD: "#4caf50",
+STATE_COLOURS = {NO_PERSON: "#d9d9d9", NOT_IN_POSE: "#aab4bf", OFF_FORM: "#f0a640", GOOD: "#4caf50",
                  OVERSTRETCH: "#d7263d"}
 
 CSS = """
@@ -107,7 +107,7 @@ def _charts(report: dict, data: ReviewData, spec: PoseSpec) -> str:
     if len(t) == 0:
         return '<p class="note">No frames were processed.</p>'
     t0, t1 = float(t[0]), float(t[-1]) if t[-1] > t[0] else float(t[0]) + 1.0
-    spans = [Span(h["start_s"], h["end_s"], "rgba(46,125,50,.16)" if h["completed"] else "rgba(31,78,140,.12)",
+    spans = [Span(h["start_s"], h["end_s"], "rgba(46,125,50,.16)" if h["completed"] else "rgba(33,150,243,.13)",
                   f"hold {_s(h['start_s'])}-{_s(h['end_s'])}: {_s(h['duration_s'])} in form")
              for h in report["holds"]]
     marks = [Mark(w["t_s"], f"{_s(w['t_s'])} {w['rule']}: {w['cue']}") for w in report["warnings"]]
@@ -116,7 +116,7 @@ def _charts(report: dict, data: ReviewData, spec: PoseSpec) -> str:
         '<div class="legend">' + "".join(f'<i style="background:{STATE_COLOURS[s]}"></i>{escape(n)}'
                                           for s, n in STATE_NAMES.items())
         + '<i style="background:rgba(46,125,50,.35)"></i>hold (reached target)'
-          '<i style="background:rgba(31,78,140,.3)"></i>hold (short)'
+          '<i style="background:rgba(33,150,243,.35)"></i>hold (short)'
           '<i style="background:#c81e3a"></i>warning</div>']
     for key, values in data.series.items():
         name = key.partition(".")[0]

@@ -106,7 +106,9 @@ class ReviewCollector:
         feats = result.features
         for k, arr in self._series.items():
             m = feats.get(k) if feats else None
-            arr.append(m.value if m is not None else float("nan"))
+            # A value the spec would not judge (landmarks too hidden) is not plotted either.
+            seen = m is not None and m.visibility >= self.spec.min_visibility
+            arr.append(m.value if seen else float("nan"))
         for w in result.warnings:
             if len(self.warning_stills) < self._max_warning_stills:
                 self.warning_stills.append(self._still(result, f"{w.t_ms / 1000:.1f}s warning: {w.cue}"))

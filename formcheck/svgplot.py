@@ -40,12 +40,14 @@ def envelope(t: np.ndarray, v: np.ndarray, t0: float, t1: float, columns: int
              ) -> list[list[tuple[float, float, float]]]:
     """Per pixel column: (column, min, max) of the finite values falling in it.
 
-    Returns runs of consecutive columns that have data; a column without
-    any finite value (no person, landmarks unseen) breaks the line.
+    Returns runs of columns with data. A column whose frames have no finite
+    value (no person, landmarks unseen) breaks the line; a column no frame
+    falls into (fewer frames than pixels) does not.
     """
     if len(t) == 0 or t1 <= t0 or columns < 1:
         return []
     col = np.clip(((t - t0) / (t1 - t0) * (columns - 1)).round().astype(np.int64), 0, columns - 1)
+    has_frame = np.bincount(col, minlength=columns) > 0
     finite = np.isfinite(v)
     lo = np.full(columns, np.inf)
     hi = np.full(columns, -np.inf)
@@ -56,7 +58,7 @@ def envelope(t: np.ndarray, v: np.ndarray, t0: float, t1: float, columns: int
     for c in range(columns):
         if hi[c] >= lo[c]:
             current.append((float(c), float(lo[c]), float(hi[c])))
-        elif current:
+        elif has_frame[c] and current:
             runs.append(current)
             current = []
     if current:
