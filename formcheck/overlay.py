@@ -12,7 +12,7 @@ What a coach sees:
 * a panel with the pose, the state, and the hold timer against its target
   with a bar;
 * the most important cue at the bottom; an over-stretch turns it into a red
-  banner that says to ease off.
+  banner headed OVER-STRETCH with the limit's cue.
 
 Sizes scale with the image height, with a floor so that 480p stays legible;
 chips and panels sit on dark translucent backing so text reads on white
@@ -291,7 +291,7 @@ class Overlay:
         pad = int(round(10 * s))
         if v.overstretch:
             cue = next((c for r, c in cues if r.status == OVER), "Ease off")
-            text, colour, fill, alpha = "EASE OFF - " + cue, WHITE, COLOURS[OVER], 0.82
+            text, colour, fill, alpha = "OVER-STRETCH: " + cue, WHITE, COLOURS[OVER], 0.82
             scale = max(0.6, 0.85 * s)
         else:
             text, colour, fill, alpha = cues[0][1], COLOURS[LOW], PANEL, 0.66

@@ -26,7 +26,7 @@ from .recording import is_recording_path
 from .report import session_report, to_json
 from .runner import AnnotatedVideo, LandmarkRecorder, RunOutcome, run
 from .sources import Source, VideoFileSource, open_source
-from .specs import PoseSpec
+from .specs import PoseSpec, resolve_spec
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,18 @@ def expected_frames(source: Source) -> int | None:
     return None
 
 
-def process_input(path: str, spec: PoseSpec, outputs: Outputs, start: float = 0.0, end: float | None = None,
+def spec_for_input(pose: PoseSpec | str, path: str) -> PoseSpec:
+    """The spec to judge one input by: a spec as given, or a name/path resolved.
+
+    The one place a per-input choice goes (``--pose auto``: recognise the pose
+    from the input itself), so single runs and batch workers share it.
+    """
+    if isinstance(pose, PoseSpec):
+        return pose
+    return resolve_spec(pose)
+
+
+def process_input(path: str, spec: PoseSpec | str, outputs: Outputs, start: float = 0.0, end: float | None = None,
                   stride: int = 1, quiet: bool = True,
                   on_result: Callable[[FrameResult], None] | None = None,
                   progress_factory: Callable | None = None) -> tuple[dict, RunOutcome]:
@@ -70,6 +81,7 @@ def process_input(path: str, spec: PoseSpec, outputs: Outputs, start: float = 0.
     batch worker reports to the main process instead of drawing a bar).
     """
     check_outputs(outputs)
+    spec = spec_for_input(spec, path)
     source = open_source(path, start, end, stride)
     fps = source.info.fps / max(1, stride)
     size = (source.info.width, source.info.height)

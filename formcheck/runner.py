@@ -7,6 +7,8 @@ marked incomplete.
 
 from __future__ import annotations
 
+import queue
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -31,7 +33,15 @@ class RunOutcome:
 
 
 class AnnotatedVideo:
-    """Sink: writes the overlay to an MP4, renamed into place when closed."""
+    """Sink: writes the overlay to an MP4, renamed into place when closed.
+
+    Drawing and encoding run on a worker thread (OpenCV releases the GIL
+    while it draws and encodes), so they overlap with the model on the
+    main thread instead of adding to it. The queue is short: memory stays
+    a few frames, and a slow encoder slows the run rather than piling up.
+    """
+
+    QUEUE_FRAMES = 4
 
     def __init__(self, path: str | Path, spec: PoseSpec, fps: float, size: tuple[int, int]):
         self.path = check_writable(path, "annotated video")
@@ -42,18 +52,43 @@ class AnnotatedVideo:
         if not self._writer.isOpened():
             raise FormcheckError(f"cannot write video {self.path}: OpenCV has no MP4 encoder here; "
                                  "try a .avi file name")
+        self._queue: queue.Queue = queue.Queue(maxsize=self.QUEUE_FRAMES)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="annotated-video", daemon=True)
+        self._thread.start()
 
-    def on_frame(self, result: FrameResult) -> None:
-        image = result.frame.image
-        out = self._overlay.annotate(image, result, self.size)
+    def _draw(self, result: FrameResult) -> None:
+        out = self._overlay.annotate(result.frame.image, result, self.size)
         if (out.shape[1], out.shape[0]) != self.size:
             out = cv2.resize(out, self.size)
         self._writer.write(out)
 
+    def _work(self) -> None:
+        while True:
+            result = self._queue.get()
+            if result is None:
+                return
+            if self._error is None:
+                try:
+                    self._draw(result)
+                except BaseException as e:  # handed to the main thread at the next frame
+                    self._error = e
+
+    def on_frame(self, result: FrameResult) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(result)
+
     def close(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
         self._writer.release()
         if self._tmp.exists():
             self._tmp.replace(self.path)
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
 
 
 class LandmarkRecorder:

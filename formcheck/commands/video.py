@@ -88,7 +88,9 @@ def _validate(args) -> None:
 def run_command(args) -> int:
     _validate(args)
     inputs = expand_inputs(args.files)
-    spec = resolve_spec(args.pose)  # '--pose auto' (recognition) resolves per input when it lands
+    # A spec name is resolved once here (a bad name fails before any work); a per-input
+    # choice such as '--pose auto' belongs in review_run.spec_for_input.
+    spec = resolve_spec(args.pose)
     names = output_names(inputs, args)  # also checks every output path: before any work
     if len(inputs) > 1:
         results = run_batch(inputs, names, spec, args.start, args.end, args.stride, args.jobs, args.quiet)
