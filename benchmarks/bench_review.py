@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FOOTAGE = ROOT.parent / "shared" / "footage" / "videos"
 CLIP = FOOTAGE / "downward_dog_hold_man.mp4"  # 1280x720, 24 fps, 47.7 s
 POSE = "downward_dog"
+HTML_CLIP = FOOTAGE / "staff_hold_talking_then_fold_woman.mp4"  # 1920x1080, 30 fps, 46.6 s, folds past the limit
+HTML_POSE = "staff"
 BATCH_CLIPS = ["downward_dog_hold_man.mp4", "childs_pose_hold_man.mp4", "bridge_wrong_vs_right_way.mp4",
                "savasana_lie_down_and_hold.mp4", "staff_hold_talking_then_fold_woman.mp4",
                "downward_dog_from_childs_pose_woman.mp4", "standing_quad_stretch_wall.mp4",
@@ -129,11 +131,12 @@ def bench_speed(tmp: Path, rounds: int, end_s: float) -> dict:
 
 # --- long recordings (memory, HTML) ---------------------------------------------
 
-def base_recording(tmp: Path) -> Path:
-    """Landmarks of the benchmark clip, extracted once by formcheck itself."""
-    rec = tmp / "clip.landmarks.jsonl.gz"
+def base_recording(tmp: Path, clip: Path = CLIP, pose: str = POSE, html: Path | None = None) -> Path:
+    """Landmarks of a clip, extracted once by formcheck itself (optionally with its HTML review)."""
+    rec = tmp / f"{clip.stem}.landmarks.jsonl.gz"
     if not rec.exists():
-        run_json(FORMCHECK, "video", str(CLIP), "--pose", POSE, "--quiet", "--save-landmarks", str(rec))
+        run_json(FORMCHECK, "video", str(clip), "--pose", pose, "--quiet", "--save-landmarks", str(rec),
+                 *(["--html", str(html)] if html else []))
     return rec
 
 
@@ -192,15 +195,28 @@ TIMING = ("<script>addEventListener('load',function(){var n=performance.getEntri
 
 
 def bench_html(tmp: Path, runs: int = 5) -> dict:
-    base = base_recording(tmp)
+    # A clip with over-stretch warnings (staff, then a forward fold past the limit), looped to 10 minutes.
+    real_page = tmp / "staff_clip.html"
+    base = base_recording(tmp, HTML_CLIP, HTML_POSE, html=real_page)
     rec = looped_recording(base, 600, tmp / "loop_10min.landmarks.jsonl.gz")
     page = tmp / "ten_minutes.html"
-    f = run_json(FORMCHECK, "video", str(rec), "--pose", POSE, "--quiet", "--html", str(page),
+    f = run_json(FORMCHECK, "video", str(rec), "--pose", HTML_POSE, "--quiet", "--html", str(page),
                  "--report", str(tmp / "ten.json"))
     report = json.loads((tmp / "ten.json").read_text())
     size_mb = page.stat().st_size / 1e6
+    # A recording has no pixels (its stills are drawn on a blank canvas); the real clip's run gives
+    # the size of stills cut from video frames. The page holds at most 1 + 24 stills.
+    real = real_page.read_text()
+    stills = [len(chunk.split('"', 1)[0]) for chunk in real.split("data:image/jpeg;base64,")[1:]]
+    worst_mb = (len(page.read_text()) - sum(len(c.split('"', 1)[0]) for c in
+                                             page.read_text().split("data:image/jpeg;base64,")[1:])
+                + 25 * max(stills, default=0)) / 1e6
     out = {"session_s": report["duration_s"], "frames": report["frames"], "warnings": len(report["warnings"]),
-           "holds": len(report["holds"]), "html_mb": round(size_mb, 2), "formcheck_run_s": round(f["seconds"], 1)}
+           "holds": len(report["holds"]), "html_mb": round(size_mb, 2), "formcheck_run_s": round(f["seconds"], 1),
+           "real_clip_still_kb_max": round(max(stills, default=0) / 1e3, 1),
+           "worst_case_mb_25_real_stills": round(worst_mb, 2)}
+    print(f"  real-video stills: up to {out['real_clip_still_kb_max']} kB each (base64); 10-minute page with "
+          f"25 such stills would be {worst_mb:.2f} MB", flush=True)
     if chromium() is None:
         print(f"html: {size_mb:.2f} MB (target < 5 MB); chromium absent, render time not measured")
         return out

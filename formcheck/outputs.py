@@ -43,7 +43,7 @@ def temp_beside(path: Path) -> tuple[int, str]:
 def write_atomic(path: str | Path, data: str | bytes) -> None:
     path = Path(path)
     mode = "wb" if isinstance(data, bytes) else "w"
-    fd, tmp = temp_beside(path)
+    fd, tmp = temp_beside(path)  # mkstemp makes 0600; temp_beside gives the usual mode
     try:
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as f:
             f.write(data)

@@ -82,8 +82,7 @@ class RecordingWriter:
         self.path = Path(path)
         self._partial = self.path.with_name(self.path.name + ".partial")
         try:
-            # Compressed or not by the final name: the ".partial" suffix must not decide it.
-            self._f = _open_text(self._partial, "w", gz=str(self.path).lower().endswith(".gz"))
+            self._f = _open_text(self._partial, "w", gz=self.path.name.lower().endswith(".gz"))
         except OSError as e:
             raise FormcheckError(f"cannot write landmarks to {self.path}: {e.strerror}; "
                                  "choose a folder you can write to")

@@ -27,7 +27,7 @@ from formcheck.specs import resolve_spec
 from formcheck.svgplot import envelope, nice_ticks
 from formcheck.timeline import timeline_columns
 
-from review_data import FOOTAGE, STANDARD, write_recording
+from .review_data import FOOTAGE, STANDARD, write_recording
 
 STAFF = resolve_spec("staff")
 
