@@ -19,7 +19,6 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.cli import main
 from formcheck.outputs import write_atomic
 from formcheck.progress import Progress, progress_text
 from formcheck.review import key_features
@@ -39,10 +38,11 @@ def standard(tmp_path_factory) -> Path:
     return path
 
 
-def run_cli(args, capsys) -> tuple[int, str, str]:
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
+def run_cli(args, capsys=None) -> tuple[int, str, str]:
+    """The real command line in a fresh process (main() rewires the process's stderr)."""
+    res = subprocess.run([sys.executable, "-m", "formcheck.cli", *map(str, args)], capture_output=True,
+                         text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    return res.returncode, res.stdout, res.stderr
 
 
 # --- timeline and report -------------------------------------------------------
