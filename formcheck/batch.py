@@ -250,7 +250,12 @@ def summary_table(results: list[BatchResult]) -> list[str]:
     head = ("file", "frames", "length", "holds", "at target", "longest", "in form", "warnings", "speed", "status")
     rows = []
     for r in results:
-        status = "ok" if r.exit_code == 0 else ("INCOMPLETE" if r.frames else "FAILED")
+        if r.exit_code == 0:
+            status = "ok"
+        elif r.frames:
+            status = "INCOMPLETE"
+        else:
+            status = "NOT RUN" if (r.problem or "").startswith("not started") else "FAILED"
         if r.frames or r.exit_code == 0:
             rows.append((Path(r.file).name, str(r.frames), f"{r.duration_s:.1f}s", str(r.holds), str(r.completed),
                          f"{r.longest_s:.1f}s", f"{r.time_in_form_s:.1f}s", str(r.warnings),
