@@ -63,8 +63,9 @@ def _shade(img: np.ndarray, x0: int, y0: int, x1: int, y1: int, colour=PANEL, al
     x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
     if x1 <= x0 or y1 <= y0:
         return
-    roi = img[y0:y1, x0:x1]
-    img[y0:y1, x0:x1] = cv2.addWeighted(roi, 1.0 - alpha, np.full_like(roi, colour), alpha, 0)
+    keep = 1.0 - alpha
+    roi = cv2.multiply(img[y0:y1, x0:x1], (keep, keep, keep, 0))
+    img[y0:y1, x0:x1] = cv2.add(roi, (colour[0] * alpha, colour[1] * alpha, colour[2] * alpha, 0))
 
 
 def _size(text: str, scale: float, thick: int) -> tuple[int, int, int]:
