@@ -21,6 +21,7 @@ from typing import Callable
 from .errors import FormcheckError
 from .outputs import check_writable, write_atomic
 from .pipeline import FrameResult
+from .prefetch import Prefetched
 from .progress import Progress
 from .recording import is_recording_path
 from .report import session_report, to_json
@@ -89,10 +90,13 @@ def process_input(path: str, spec: PoseSpec | str, outputs: Outputs, start: floa
     estimator = None
     collector = None
     outcome: RunOutcome | None = None
+    total = expected_frames(source)
     if progress_factory is None:
-        progress = Progress(source.info.name, expected_frames(source), quiet=quiet)
+        progress = Progress(source.info.name, total, quiet=quiet)
     else:
-        progress = progress_factory(source.info.name, expected_frames(source))
+        progress = progress_factory(source.info.name, total)
+    if isinstance(source, VideoFileSource):
+        source = Prefetched(source)  # decode the next frames while the model works
     try:
         if not is_recording_path(path):
             from .estimator import MODEL_NAME, PoseEstimator

@@ -404,3 +404,38 @@ def test_batch_naming_rules(standard, tmp_path, capsys):
                               "--report", str(tmp_path / "{stem}-r.json")], capsys)
     assert code == 0, err
     assert (tmp_path / "standard-r.json").is_file() and (tmp_path / "second-r.json").is_file()
+
+
+def test_prefetched_source_passes_frames_state_and_errors_through():
+    from formcheck.prefetch import Prefetched
+    from formcheck.sources import Frame, Source, SourceInfo
+
+    class Fake(Source):
+        def __init__(self, n, fail_at=None):
+            self.info = SourceInfo("fake", "video", 30.0, 4, 4, n)
+            self.n, self.fail_at, self.closed = n, fail_at, False
+
+        def __iter__(self):
+            self.complete, self.problem = True, None
+            for i in range(self.n):
+                if i == self.fail_at:
+                    raise ValueError("decoder broke")
+                yield Frame(i, i * 33.3, None)
+            self.complete, self.problem = False, "cut short"
+
+        def close(self):
+            self.closed = True
+
+    src = Prefetched(Fake(50), depth=3)
+    assert [f.index for f in src] == list(range(50))
+    assert src.complete is False and src.problem == "cut short" and src.info.name == "fake"
+    src.close()
+    assert src.source.closed
+    with pytest.raises(ValueError, match="decoder broke"):
+        list(Prefetched(Fake(50, fail_at=20)))
+    early = Prefetched(Fake(10_000), depth=2)
+    for f in early:
+        if f.index == 5:
+            break
+    early.close()  # stops the reading thread (or this would hang)
+    assert early._thread is None
