@@ -18,7 +18,7 @@ def register(sub) -> None:
     p = sub.add_parser(
         "demo", help="run the pipeline on the bundled sample",
         description="Replays a bundled landmark recording (a man stepping into downward dog and holding "
-                    "it) through the pose checks and writes an annotated video and a JSON report.")
+                    "it) through the pose checks and writes an annotated video, a JSON report and an HTML review.")
     p.add_argument("--out-dir", default="formcheck-demo", metavar="DIR",
                    help="where to write the outputs (default: ./formcheck-demo)")
     p.set_defaults(func=run)
@@ -37,9 +37,11 @@ def run(args) -> int:
     say(DISCLAIMER)
     spec = resolve_spec(SAMPLE_POSE)
     video, report_path = out_dir / "demo_annotated.mp4", out_dir / "demo_report.json"
-    report, _ = process_video(str(sample_path()), spec, str(video), str(report_path))
+    html = out_dir / "demo_review.html"
+    report, _ = process_video(str(sample_path()), spec, str(video), str(report_path), html=str(html))
     for line in summary_lines(report):
         say(line)
     say(f"annotated video: {video.resolve()}")
     say(f"report:          {report_path.resolve()}")
+    say(f"HTML review:     {html.resolve()}")
     return 0
