@@ -41,7 +41,7 @@ figure svg{width:100%;height:auto;display:block}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:14px}
 th,td{border:1px solid #dde1e6;padding:5px 8px;text-align:left}th{background:#eef1f4}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
-.stills{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
+.stills{display:grid;grid-template-columns:repeat(auto-fill,minmax(440px,1fr));gap:12px}
 .stills figure{margin:0}.stills img{width:100%;height:auto;display:block;border-radius:4px}
 .stills figcaption{font-size:13px;padding:4px 2px}
 svg .ct{font-size:14px;font-weight:600;fill:#1d232b}svg .tk{font-size:11px;fill:#5b6570}

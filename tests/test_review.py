@@ -439,3 +439,9 @@ def test_prefetched_source_passes_frames_state_and_errors_through():
             break
     early.close()  # stops the reading thread (or this would hang)
     assert early._thread is None
+
+
+def test_a_folder_without_videos_is_one_line(tmp_path):
+    (tmp_path / "notes.txt").write_text("no videos here")
+    code, _, err = run_cli(["video", tmp_path, "--pose", "staff"])
+    assert code == 2 and err.count("\n") == 1 and "has no videos" in err
