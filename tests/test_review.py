@@ -337,8 +337,6 @@ def test_atomic_write_never_leaves_a_half_file(tmp_path, monkeypatch):
     target = tmp_path / "r.json"
     target.write_text("GOOD")
 
-    class Boom(str):
-        pass
     real_fdopen = os.fdopen
 
     def failing_fdopen(*a, **k):
