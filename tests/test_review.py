@@ -443,3 +443,31 @@ def test_a_folder_without_videos_is_one_line(tmp_path):
     (tmp_path / "notes.txt").write_text("no videos here")
     code, _, err = run_cli(["video", tmp_path, "--pose", "staff"])
     assert code == 2 and err.count("\n") == 1 and "has no videos" in err
+
+
+def test_batch_ctrl_c_stops_every_worker_and_keeps_their_outputs(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a", "b", "c"):
+        write_recording(inputs / f"{name}.landmarks.jsonl.gz", STANDARD * 30)
+    out_dir = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "video", str(inputs), "--pose", "staff",
+                             "--report", "--timeline", "--out-dir", str(out_dir), "--jobs", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:  # both workers mid-run
+        busy = [p for p in out_dir.glob(".*.timeline.csv.*") if p.stat().st_size > 50_000] if out_dir.exists() else []
+        if len(busy) >= 2:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)  # to the main process only: it must tell the workers
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    for name in ("a", "b"):
+        report = json.loads((out_dir / f"{name}.report.json").read_text())
+        assert report["complete"] is False and report["problem"] == "interrupted (Ctrl-C)"
+        assert sum(1 for _ in open(out_dir / f"{name}.timeline.csv")) == report["frames"] + 1
+    assert not (out_dir / "c.report.json").exists()
+    assert "NOT RUN" in out and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 3  # one line per input
