@@ -6,8 +6,10 @@ Hold semantics (what the reported numbers count)
 ------------------------------------------------
 * A frame is *good* when the verdict says ``form_ok`` (in the pose, every
   form rule met, no limit crossed).
-* **Settle**: a hold starts once frames have been good without a break for
-  ``settle_s``. Its ``start`` is then back-dated to the first good frame.
+* **Settle**: a hold starts once frames have been good for ``settle_s``
+  without being *seen* out of form (a gap shorter than ``grace_s`` in which
+  the form cannot be judged does not restart it). Its ``start`` is then
+  back-dated to the first good frame.
 * **Grace**: a break (frames that are not good) shorter than ``grace_s`` does
   not end the hold. A break of ``grace_s`` or more ends it; its ``end`` is the
   last good frame before the break.
@@ -132,7 +134,11 @@ class HoldTimer:
                 self._phase, self._start, self._last_good, self._side = "settling", t_ms, t_ms, verdict.side
         elif self._phase == "settling":
             if not good:
-                self._phase = "idle"
+                # Seen out of form: start again. Unseen (a dropout, a hidden
+                # limb) only pauses, as in a hold: otherwise one 150 ms dropout
+                # in the first second would cut up to settle_s off the hold.
+                if _seen_bad(verdict) or _reached(t_ms - self._last_good, self.grace_ms):
+                    self._phase = "idle"
             else:
                 self._last_good = t_ms
                 if _reached(t_ms - self._start, self.settle_ms):

@@ -211,16 +211,20 @@ POSTURES: dict[str, dict[str, dict[str, float]]] = {
 
 def hold_script(pose: str, hold_s: float, lead_s: float = 2.0, tail_s: float = 2.0,
                 breaks: Iterable[tuple[float, float, str]] = (), transition_s: float = 0.4,
-                sway_deg: float = 0.0, sway_period_s: float = 7.0) -> Script:
+                sway_deg: float = 0.0, sway_period_s: float = 7.0,
+                good: Mapping[str, float] | None = None) -> Script:
     """Arrive in a ready-made pose, hold it, leave.
 
-    ``breaks``: (seconds into the hold, seconds long, posture name) during
-    which the posture changes (e.g. ``"out"`` or ``"over"``), each entered and
-    left in ``transition_s``. ``sway_deg`` adds a slow natural sway of every
-    angle while holding (never near an edge for a few degrees).
+    The script stands ("away") for ``lead_s``, moves into the pose, holds it
+    for ``hold_s`` and stands again for ``tail_s``; a zero lead or tail starts
+    or ends in the pose. ``breaks``: (seconds into the hold, seconds long,
+    posture name) during which the posture changes (e.g. ``"out"`` or
+    ``"over"``), each entered and left in ``transition_s``. ``sway_deg`` adds a
+    slow sine sway to every angle. ``good`` overrides angles of the held posture.
     """
-    p = POSTURES[pose]
-    steps: list[tuple[dict, float]] = [(p["away"], lead_s)]
+    p = dict(POSTURES[pose])
+    p["good"] = {**p["good"], **(good or {})}
+    steps: list[tuple[dict, float]] = [(p["away"], lead_s)] if lead_s > 0 else []
     t_in = 0.0
     for at, length, kind in sorted(breaks):
         if at > t_in:
@@ -228,7 +232,8 @@ def hold_script(pose: str, hold_s: float, lead_s: float = 2.0, tail_s: float = 2
         steps.append((p[kind], length))
         t_in = at + length
     steps.append((p["good"], max(hold_s - t_in, 0.0)))
-    steps.append((p["away"], tail_s))
+    if tail_s > 0:
+        steps.append((p["away"], tail_s))
     script = sequence(steps, transition_s)
     if sway_deg <= 0:
         return script

@@ -264,3 +264,16 @@ def test_debounce_at_30fps_takes_exactly_its_frame_count():
                 fired_at = i - first
                 break
         assert fired_at == 6, f"onset at frame {first}: fired {fired_at} frames later"
+
+
+def test_unseen_frames_pause_settle_instead_of_restarting_it():
+    """A 150 ms dropout in the first second must not cut the hold's start."""
+    table = [(0, "good", "settling", 0), (400, "good", "settling", 0),
+             (500, "none", "settling", 0), (600, "unseen", "settling", 0),
+             (700, "good", "settling", 0), (1000, "good", "holding", 1000)]
+    timer, events = run_table(table)
+    assert events[0].t_ms == 0
+    # ...but a gap as long as the grace period does restart it.
+    table = [(0, "good", "settling", 0)] + [(t, "none", "settling", 0) for t in range(100, 1500, 100)]
+    table += [(1500, "none", "idle", 0), (1600, "good", "settling", 0)]
+    run_table(table)

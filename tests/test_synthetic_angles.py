@@ -15,7 +15,7 @@ from formcheck.pose import Pose
 from formcheck.runner import run
 from formcheck.specs import resolve_spec
 
-N = 150  # random bodies per view and driver combination
+N = 100  # random bodies per view and driver combination
 
 
 def random_angles(rng: np.random.Generator, n: int, signed_hip: bool, arm_by_elevation: bool):
