@@ -13,6 +13,7 @@ can say *unseen* instead of judging a guess.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -48,8 +49,13 @@ def feature_key(name: str, side: str | None) -> str:
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
+    n = math.sqrt(float(v @ v))  # np.linalg.norm costs several times more per call
     return v / n if n > 1e-9 else np.zeros(3)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross product of two 3-vectors (np.cross is slow on single vectors)."""
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
 
 
 def angle_between(u: np.ndarray, v: np.ndarray) -> float:
@@ -76,9 +82,9 @@ class _Body:
         self.lateral = self.p("left_hip") - self.p("right_hip")
         # Facing direction relative to the trunk: lateral x trunk_up points
         # out of the chest (for someone facing the camera: toward the camera).
-        self.forward_trunk = _unit(np.cross(self.lateral, self.trunk_up))
+        self.forward_trunk = _unit(_cross(self.lateral, self.trunk_up))
         # Facing direction relative to gravity, for leaning forward or back.
-        self.forward_body = _unit(np.cross(self.lateral, UP))
+        self.forward_body = _unit(_cross(self.lateral, UP))
 
     def p(self, name: str) -> np.ndarray:
         return self.w[LANDMARK[name]]
@@ -144,7 +150,7 @@ def _twist(body: _Body) -> Measurement:
     hips = body.lateral - np.dot(body.lateral, axis) * axis
     shoulders = body.p("left_shoulder") - body.p("right_shoulder")
     shoulders = shoulders - np.dot(shoulders, axis) * axis
-    sin = float(np.dot(np.cross(_unit(hips), _unit(shoulders)), axis))
+    sin = float(np.dot(_cross(_unit(hips), _unit(shoulders)), axis))
     cos = float(np.dot(_unit(hips), _unit(shoulders)))
     # Positive: shoulders turned toward the person's left.
     return Measurement(float(np.degrees(np.arctan2(sin, cos))),
