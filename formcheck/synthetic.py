@@ -430,6 +430,17 @@ def random_dropouts(duration_s: float, seed: int, every_s: float = 8.0, length_s
 
 @dataclass(frozen=True)
 class Performer:
+    """Films a script: ``perform(script)`` -> ``Performance``.
+
+    Frame i is at ``i * 1000 / fps`` ms. Noise is Gaussian, independent per
+    coordinate and per frame, added to the world landmarks (the image
+    landmarks are the noisy world points projected). Real estimator noise is
+    partly correlated in time and has biases this does not model. A frame
+    whose time falls in a dropout span has no pose; an occlusion sets the
+    visibility of its landmarks (positions stay). The same seed gives the
+    same stream.
+    """
+
     fps: float = 30.0
     view: str = "side"  # side | front
     noise_m: float = 0.015  # std dev of Gaussian noise per coordinate, metres
@@ -492,7 +503,7 @@ class GroundTruth:
     """
 
     holds: tuple[Interval, ...]
-    over: dict[str, tuple[Interval, ...]]
+    over: dict[str, tuple[Interval, ...]]  # start: crossed into; end: back out (or pose left)
 
     def crossings(self, rule_id: str) -> list[float]:
         return [iv.start_s for iv in self.over.get(rule_id, ())]
@@ -561,6 +572,10 @@ class Performance:
         return feats.compute(Pose(np.zeros((COUNT, 3)), self.truth_world[i], np.ones(COUNT)), names)
 
     def ground_truth(self, spec: PoseSpec, resolution_s: float = 0.001) -> GroundTruth:
+        """Judge the noise-free body at every frame, then find each change of
+        state between two frames by bisection on the script's continuous time.
+        Costs about one feature computation per frame; it does not depend on
+        the seed, noise, dropouts or occlusions, so compute it once per script."""
         names = spec.features
         states = [truth_state(spec, self.frame_features(i, names)) for i in range(len(self.frames))]
         t = self.t_ms / 1000.0

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from formcheck import synthetic as sy
-from formcheck.evaluate import OK, UNSEEN
+from formcheck.evaluate import UNSEEN
 from formcheck.pipeline import Session
 from formcheck.specs import resolve_spec
 
