@@ -1,0 +1,182 @@
+"""Personal ranges from a reference: verdicts of the base spec -> new form ranges.
+
+Pure: the command (``commands/tune.py``) runs the reference through the base
+spec and hands the verdicts here. Only frames where the person is in the pose
+(the base's pose rules hold) and not past a limit count: transitions into
+and out of the pose, and over-stretched moments, say nothing about good form.
+
+For each form rule, the new range is the reference's ``LOW_PCT``..``HIGH_PCT``
+percentiles widened by a margin, then made safe:
+
+* an edge that faces an over-stretch limit stays the rule's hysteresis short
+  of it (hysteresis lets a value drift past an edge before it counts as out,
+  so the good range must end that far before the limit);
+* an edge of the base range at the end of the scale (0 or 180 degrees: "as
+  straight as it goes") stays there: doing better than the reference is not
+  a fault;
+* limits and pose rules are never changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .evaluate import OK, OVER, UNSEEN, Verdict
+from .features import FEATURES
+from .levels import SCALE_ENDS, facing_limits
+from .specs import PoseSpec, Rule
+
+LOW_PCT, HIGH_PCT = 2.0, 98.0
+MARGIN = {"deg": 5.0, "ratio": 0.1}
+MIN_SAMPLES = 5  # fewer seen values than this: keep the base range
+
+
+@dataclass(frozen=True)
+class Proposal:
+    rule: Rule  # the base rule
+    low: float  # the new range (== the base's when unchanged)
+    high: float
+    samples: int
+    percentiles: tuple[float, float, float] | None  # LOW_PCT, 50, HIGH_PCT
+    reasons: tuple[str, ...]  # why an edge is where it is, beyond "percentile + margin"
+
+    @property
+    def changed(self) -> bool:
+        return (self.low, self.high) != (self.rule.low, self.rule.high)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What the reference showed: values per form rule, and how many frames counted."""
+
+    values: dict[str, list[float]]
+    frames: int
+    in_pose: int
+    over: int
+
+
+def collect(spec: PoseSpec, verdicts) -> Reference:
+    """Form-rule values from the in-pose frames of a stream of verdicts."""
+    values: dict[str, list[float]] = {r.id: [] for r in spec.of_kind("form")}
+    frames = in_pose = over = 0
+    for v in verdicts:
+        frames += 1
+        if not v.in_pose:
+            continue
+        if v.overstretch:
+            over += 1
+            continue
+        in_pose += 1
+        for r in v.of_kind("form"):
+            if r.rule.side == "either":  # one side in range is enough: learn the better one
+                if r.status != UNSEEN and r.value is not None:
+                    values[r.rule.id].append(r.value)
+                continue
+            values[r.rule.id].extend(s.value for s in r.sides if s.status != UNSEEN and s.value is not None)
+    return Reference(values, frames, in_pose, over)
+
+
+def _round(x: float, unit: str) -> float:
+    return round(x, 0 if unit == "deg" else 2)
+
+
+def propose(rule: Rule, values: list[float], rules: tuple[Rule, ...]) -> Proposal:
+    """The new range of one form rule from the reference values."""
+    unit = FEATURES[rule.feature].unit
+    if len(values) < MIN_SAMPLES:
+        return Proposal(rule, rule.low, rule.high, len(values), None,
+                        (f"kept: only {len(values)} reference value(s), need {MIN_SAMPLES}",))
+    a = np.asarray(values, dtype=float)
+    p_lo, p_mid, p_hi = (float(x) for x in np.percentile(a, [LOW_PCT, 50.0, HIGH_PCT]))
+    margin = MARGIN[unit]
+    low, high = _round(p_lo - margin, unit), _round(p_hi + margin, unit)
+    reasons = []
+    below, above = facing_limits(rule, rules)
+    if unit == "deg":
+        low, high = max(low, -180.0), min(high, 180.0)
+        if rule.low in SCALE_ENDS and low > rule.low:
+            low = rule.low
+            reasons.append(f"low edge kept at {rule.low:g}, the end of the scale")
+        if rule.high in SCALE_ENDS and high < rule.high:
+            high = rule.high
+            reasons.append(f"high edge kept at {rule.high:g}, the end of the scale")
+    else:
+        low = max(low, 0.0)
+    if below is not None and low < below + rule.hysteresis:
+        low = below + rule.hysteresis
+        reasons.append(f"low edge held {rule.hysteresis:g} above the limit {below:g}")
+    if above is not None and high > above - rule.hysteresis:
+        high = above - rule.hysteresis
+        reasons.append(f"high edge held {rule.hysteresis:g} below the limit {above:g}")
+    if low >= high:  # the reference sits in or past a limit: nothing safe to learn
+        return Proposal(rule, rule.low, rule.high, len(values), (p_lo, p_mid, p_hi),
+                        ("kept: the reference values lie at or past the limit",))
+    return Proposal(rule, low, high, len(values), (p_lo, p_mid, p_hi), tuple(reasons))
+
+
+def tune(spec: PoseSpec, reference: Reference) -> list[Proposal]:
+    """One proposal per form rule of ``spec`` (limits and pose rules are not touched)."""
+    return [propose(r, reference.values.get(r.id, []), spec.rules) for r in spec.of_kind("form")]
+
+
+def accepted(verdicts) -> tuple[int, int]:
+    """(frames in good form, frames): how much of a stream a spec accepts."""
+    good = total = 0
+    for v in verdicts:
+        total += 1
+        good += v.form_ok
+    return good, total
+
+
+# --- writing the overlay --------------------------------------------------------
+
+def _fmt(x: float) -> str:
+    return f"{x:g}" if x != int(x) else f"{int(x)}"
+
+
+def explain(p: Proposal) -> str:
+    """One line: base range, reference percentiles, new range and why."""
+    r = p.rule
+    base = f"[{_fmt(r.low)}, {_fmt(r.high)}]"
+    if p.percentiles is None:
+        ref = f"{p.samples} values"
+    else:
+        lo, mid, hi = p.percentiles
+        ref = f"p{LOW_PCT:g} {lo:.1f}, median {mid:.1f}, p{HIGH_PCT:g} {hi:.1f} ({p.samples} values)"
+    new = f"[{_fmt(p.low)}, {_fmt(p.high)}]" if p.changed else "unchanged"
+    why = ("; " + "; ".join(p.reasons)) if p.reasons else ""
+    return f"{r.id}: base {base}; reference {ref} -> {new}{why}"
+
+
+def overlay_toml(base_ref: str, name: str, proposals: list[Proposal], sources: list[str],
+                 level: str | None, reference: Reference) -> str:
+    """The overlay file: only the changed form ranges, each with a comment saying why."""
+    lines = [
+        f"# Personal overlay of '{base_ref}', written by 'formcheck tune'.",
+        f"# Reference: {', '.join(sources)}",
+        f"# {reference.in_pose} of {reference.frames} frame(s) were in the pose and counted"
+        + (f"; {reference.over} past a limit were left out" if reference.over else "") + ".",
+        f"# Ranges: reference p{LOW_PCT:g}..p{HIGH_PCT:g} widened by a margin, never reaching a limit.",
+        "# Only form ranges change; pose rules and over-stretch limits stay the base's.",
+        "# Edit freely: 'formcheck spec validate' checks it. Format: pose_specs/TUNING.md.",
+        f"base = {_toml_str(base_ref)}",
+        f"name = {_toml_str(name)}",
+    ]
+    if level and level != "standard":
+        lines.append(f"level = {_toml_str(level)}")
+    for p in proposals:
+        if not p.changed:
+            continue
+        lines += ["", f"# {explain(p)}", "[[form]]", f"id = {_toml_str(p.rule.id)}",
+                  f"range = [{_fmt(p.low)}, {_fmt(p.high)}]"]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+__all__ = ["Proposal", "Reference", "collect", "propose", "tune", "accepted", "explain",
+           "overlay_toml", "LOW_PCT", "HIGH_PCT", "MARGIN", "OK", "OVER"]
