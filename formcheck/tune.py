@@ -8,6 +8,8 @@ and out of the pose, and over-stretched moments, say nothing about good form.
 For each form rule, the new range is the reference's ``LOW_PCT``..``HIGH_PCT``
 percentiles widened by a margin, then made safe:
 
+* frames in short stretches in the pose, or at the ends of a stretch, are
+  left out too (``steady``): that is where the person moves in or out;
 * an edge that faces an over-stretch limit stays the rule's hysteresis short
   of it (hysteresis lets a value drift past an edge before it counts as out,
   so the good range must end that far before the limit);
@@ -31,6 +33,7 @@ from .specs import PoseSpec, Rule
 LOW_PCT, HIGH_PCT = 2.0, 98.0
 MARGIN = {"deg": 5.0, "ratio": 0.1}
 MIN_SAMPLES = 5  # fewer seen values than this: keep the base range
+MIN_RUN_MS, TRIM_MS = 2000.0, 500.0  # a steady stretch in the pose, and its moving ends
 
 
 @dataclass(frozen=True)
@@ -52,21 +55,57 @@ class Reference:
     """What the reference showed: values per form rule, and how many frames counted."""
 
     values: dict[str, list[float]]
-    frames: int
-    in_pose: int
-    over: int
+    frames: int  # frames looked at
+    in_pose: int  # frames that counted
+    over: int  # in-pose frames past a limit, left out
+    unsteady: int = 0  # in-pose frames of short stretches or their ends (transitions), left out
 
 
-def collect(spec: PoseSpec, verdicts) -> Reference:
-    """Form-rule values from the in-pose frames of a stream of verdicts."""
+def steady(timed_verdicts, min_run_ms: float = MIN_RUN_MS, trim_ms: float = TRIM_MS) -> list[bool]:
+    """Which frames belong to the steady middle of a stretch in the pose.
+
+    ``timed_verdicts``: (t_ms or None, verdict) in order; ``None`` marks a
+    still image, which stands alone and counts when in the pose. A stretch of
+    consecutive in-pose frames (none past a limit) counts when it lasts at
+    least ``min_run_ms``; its first and last ``trim_ms`` are dropped, as the
+    person is still moving into or out of the pose there.
+    """
+    items = list(timed_verdicts)
+    keep = [False] * len(items)
+    i = 0
+    while i < len(items):
+        t, v = items[i]
+        good = v.in_pose and not v.overstretch
+        if t is None or not good:
+            keep[i] = t is None and good
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(items) and items[j + 1][0] is not None and items[j + 1][1].in_pose \
+                and not items[j + 1][1].overstretch:
+            j += 1
+        t0, t1 = items[i][0], items[j][0]
+        if t1 - t0 >= min_run_ms:
+            for k in range(i, j + 1):
+                keep[k] = t0 + trim_ms <= items[k][0] <= t1 - trim_ms
+        i = j + 1
+    return keep
+
+
+def collect(spec: PoseSpec, timed_verdicts) -> Reference:
+    """Form-rule values from the steady in-pose frames (see ``steady``)."""
+    items = list(timed_verdicts)
+    keep = steady(items)
     values: dict[str, list[float]] = {r.id: [] for r in spec.of_kind("form")}
-    frames = in_pose = over = 0
-    for v in verdicts:
-        frames += 1
+    in_pose = over = unsteady = 0
+    for (_, v), counted in zip(items, keep):
         if not v.in_pose:
             continue
         if v.overstretch:
             over += 1
+            continue
+        if not counted:
+            unsteady += 1
             continue
         in_pose += 1
         for r in v.of_kind("form"):
@@ -75,7 +114,7 @@ def collect(spec: PoseSpec, verdicts) -> Reference:
                     values[r.rule.id].append(r.value)
                 continue
             values[r.rule.id].extend(s.value for s in r.sides if s.status != UNSEEN and s.value is not None)
-    return Reference(values, frames, in_pose, over)
+    return Reference(values, len(items), in_pose, over, unsteady)
 
 
 def _round(x: float, unit: str) -> float:
@@ -157,7 +196,9 @@ def overlay_toml(base_ref: str, name: str, proposals: list[Proposal], sources: l
         f"# Personal overlay of '{base_ref}', written by 'formcheck tune'.",
         f"# Reference: {', '.join(sources)}",
         f"# {reference.in_pose} of {reference.frames} frame(s) were in the pose and counted"
-        + (f"; {reference.over} past a limit were left out" if reference.over else "") + ".",
+        + (f"; {reference.over} past a limit were left out" if reference.over else "")
+        + (f"; {reference.unsteady} moving into or out of it were left out" if reference.unsteady else "")
+        + ".",
         f"# Ranges: reference p{LOW_PCT:g}..p{HIGH_PCT:g} widened by a margin, never reaching a limit.",
         "# Only form ranges change; pose rules and over-stretch limits stay the base's.",
         "# Edit freely: 'formcheck spec validate' checks it. Format: pose_specs/TUNING.md.",

@@ -17,7 +17,7 @@ from ..runner import run
 from ..sources import open_source
 from ..spec_overlay import is_path_ref, load_overlay
 from ..specs import resolve_spec
-from ..tune import collect, explain, overlay_toml, tune
+from ..tune import MIN_RUN_MS, collect, explain, overlay_toml, tune
 from .common import add_pose_arg, say
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
@@ -42,7 +42,8 @@ def register(sub) -> None:
 
 
 def reference_verdicts(paths: list[str], spec, start: float = 0.0, end: float | None = None) -> list:
-    """The base spec's verdicts over every frame of every reference (model only for pixels)."""
+    """(t_ms, verdict) of the base spec over every frame of every reference; t_ms is None for
+    a still image. The model runs only for pixels."""
     verdicts: list = []
     images = [p for p in paths if Path(p).suffix.lower() in IMAGE_SUFFIXES]
     streams = [p for p in paths if p not in images]
@@ -54,7 +55,7 @@ def reference_verdicts(paths: list[str], spec, start: float = 0.0, end: float | 
                 from ..estimator import PoseEstimator
 
                 estimator = PoseEstimator(static=False)
-            outcome = run(source, spec, estimator, on_result=lambda r: verdicts.append(r.verdict))
+            outcome = run(source, spec, estimator, on_result=lambda r: verdicts.append((r.frame.t_ms, r.verdict)))
         finally:
             if estimator is not None:
                 estimator.close()
@@ -70,7 +71,7 @@ def reference_verdicts(paths: list[str], spec, start: float = 0.0, end: float | 
         with PoseEstimator(static=True) as estimator:
             for path in images:
                 pose = estimator(read_image(path))
-                verdicts.append(evaluate_once(spec, feats.compute(pose) if pose is not None else None))
+                verdicts.append((None, evaluate_once(spec, feats.compute(pose) if pose is not None else None)))
     return verdicts
 
 
@@ -93,8 +94,11 @@ def run_command(args) -> int:
     verdicts = reference_verdicts(args.references, spec, args.start, args.end)
     reference = collect(spec, verdicts)
     if reference.in_pose == 0:
-        raise FormcheckError(f"the reference never shows the pose '{spec.name}' ({reference.frames} frame(s) "
-                             f"looked at); check --pose, and film from the {spec.view} as the spec asks")
+        seen = (f"shows it only moving in or out ({reference.unsteady} frame(s))" if reference.unsteady else
+                "never shows it")
+        raise FormcheckError(f"the reference {seen}: '{spec.name}' needs {MIN_RUN_MS / 1000:g}s held still "
+                             f"({reference.frames} frame(s) looked at); check --pose, and film from the "
+                             f"{spec.view} as the spec asks")
     proposals = tune(spec, reference)
     text = overlay_toml(base_reference(args.pose, out), out.stem, proposals, args.references,
                         args.level, reference)
@@ -103,7 +107,8 @@ def run_command(args) -> int:
     if looser:
         raise RuntimeError(f"tuned spec has a looser limit than its base: {looser}")
     say(f"{spec.name}: {reference.in_pose} of {reference.frames} reference frame(s) in the pose"
-        + (f", {reference.over} past a limit left out" if reference.over else ""))
+        + (f", {reference.over} past a limit left out" if reference.over else "")
+        + (f", {reference.unsteady} moving in or out left out" if reference.unsteady else ""))
     for p in proposals:
         say(("  changed  " if p.changed else "  kept     ") + explain(p))
     write_atomic(out, text)
