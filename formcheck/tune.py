@@ -149,7 +149,7 @@ def propose(rule: Rule, values: list[float], rules: tuple[Rule, ...]) -> Proposa
     if above is not None and high > above - rule.hysteresis:
         high = above - rule.hysteresis
         reasons.append(f"high edge held {rule.hysteresis:g} below the limit {above:g}")
-    if low >= high:  # the reference sits in or past a limit: nothing safe to learn
+    if low >= high or p_lo > high or p_hi < low:  # the reference lies past a limit: nothing safe to learn
         return Proposal(rule, rule.low, rule.high, len(values), (p_lo, p_mid, p_hi),
                         ("kept: the reference values lie at or past the limit",))
     return Proposal(rule, low, high, len(values), (p_lo, p_mid, p_hi), tuple(reasons))
