@@ -118,3 +118,16 @@ def test_tune_on_a_reference_of_another_pose_says_so(tmp_path):
     proc = run_cli("tune", "--pose", "staff", str(rec), "-o", str(tmp_path / "x.toml"))
     assert_one_line_error(proc, "never shows it")
     assert not (tmp_path / "x.toml").exists()
+
+
+def test_tune_from_photos_runs_the_model(tmp_path):
+    """The model path: still images, each counted on its own when in the pose."""
+    from .conftest import footage
+
+    photos = [str(footage(f"images/downward_dog/{n}.jpg")) for n in ("dd_luca00", "dd_luca11", "dd_luca19",
+                                                                      "dd_luca42", "dd_luca51")]
+    out = tmp_path / "photo_dog.toml"
+    proc = run_cli("tune", "--pose", "downward_dog", *photos, "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "reference frame(s) in the pose" in proc.stdout
+    assert load_spec_file(out).based_on.name == "downward_dog"
