@@ -131,3 +131,12 @@ def test_tune_from_photos_runs_the_model(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "reference frame(s) in the pose" in proc.stdout
     assert load_spec_file(out).based_on.name == "downward_dog"
+
+
+def test_tune_bad_input_is_one_line(tmp_path):
+    assert_one_line_error(run_cli("tune", "--pose", "staff", str(tmp_path / "none.mp4"), "-o",
+                                  str(tmp_path / "a.toml")), "reference not found")
+    assert_one_line_error(run_cli("tune", "--pose", "staff", "x.mp4", "-o", str(tmp_path / "a.txt")), ".toml")
+    assert_one_line_error(run_cli("tune", "--pose", "staf", "x.mp4", "-o", str(tmp_path / "a.toml")),
+                          "unknown pose")
+    assert not list(tmp_path.iterdir())

@@ -90,6 +90,9 @@ def run_command(args) -> int:
         raise FormcheckError(f"{out} exists; pass --force to overwrite it, or choose another name")
     check_writable(out, "overlay")
     base = resolve_spec(args.pose)
+    for ref in args.references:  # before minutes of work on the others
+        if not Path(ref).is_file():
+            raise FormcheckError(f"reference not found: {ref}; give a video, photo or *.jsonl.gz recording")
     spec = apply_level(base, args.level)
     verdicts = reference_verdicts(args.references, spec, args.start, args.end)
     reference = collect(spec, verdicts)
