@@ -1,7 +1,7 @@
 """Personal ranges from a reference: verdicts of the base spec -> new form ranges.
 
 Pure: the command (``commands/tune.py``) runs the reference through the base
-spec and hands the verdicts here. Only frames where the person is in the pose
+spec and hands the (time, verdict) pairs here. Only frames where the person is in the pose
 (the base's pose rules hold) and not past a limit count: transitions into
 and out of the pose, and over-stretched moments, say nothing about good form.
 
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .evaluate import OK, OVER, UNSEEN, Verdict
+from .evaluate import UNSEEN
 from .features import FEATURES
 from .levels import SCALE_ENDS, facing_limits
 from .specs import PoseSpec, Rule
@@ -160,15 +160,6 @@ def tune(spec: PoseSpec, reference: Reference) -> list[Proposal]:
     return [propose(r, reference.values.get(r.id, []), spec.rules) for r in spec.of_kind("form")]
 
 
-def accepted(verdicts) -> tuple[int, int]:
-    """(frames in good form, frames): how much of a stream a spec accepts."""
-    good = total = 0
-    for v in verdicts:
-        total += 1
-        good += v.form_ok
-    return good, total
-
-
 # --- writing the overlay --------------------------------------------------------
 
 def _fmt(x: float) -> str:
@@ -219,5 +210,5 @@ def _toml_str(s: str) -> str:
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-__all__ = ["Proposal", "Reference", "collect", "propose", "tune", "accepted", "explain",
-           "overlay_toml", "LOW_PCT", "HIGH_PCT", "MARGIN", "OK", "OVER"]
+__all__ = ["Proposal", "Reference", "steady", "collect", "propose", "tune", "explain", "overlay_toml",
+           "LOW_PCT", "HIGH_PCT", "MARGIN"]

@@ -11,7 +11,6 @@ from ..errors import FormcheckError
 from ..evaluate import evaluate_once
 from ..recognize import best_pose
 from ..report import verdict_dict
-from ..specs import load_all_specs, resolve_spec
 from .common import add_pose_arg, load_poses
 
 

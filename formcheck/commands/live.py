@@ -10,7 +10,6 @@ from ..overlay import Overlay
 from ..report import session_report, to_json
 from ..runner import run
 from ..sources import CameraSource
-from ..specs import resolve_spec
 from .common import DISCLAIMER, add_pose_arg, load_pose, say, watch_pose
 from .video import summary_lines
 

@@ -11,7 +11,6 @@ from ..recording import is_recording_path
 from ..report import session_report, to_json
 from ..runner import AnnotatedVideo, LandmarkRecorder, RunOutcome, run
 from ..sources import open_source
-from ..specs import resolve_spec
 from .common import add_pose_arg, load_pose, say
 
 
