@@ -76,11 +76,11 @@ class Session:
         The hold timer and warning debouncer keep their state and take the new
         timings: a running hold goes on if the new rules still call the form
         good, and otherwise breaks and ends by the usual grace rule. The
-        evaluator starts afresh, as the old rules' hysteresis means nothing
-        for new ranges. Smoothing works on landmarks and is kept.
+        evaluator keeps the hysteresis state of the rules that stay, so values
+        near an edge do not flicker. Smoothing works on landmarks and is kept.
         """
         self.spec = spec
-        self.evaluator = Evaluator(spec)
+        self.evaluator = self.evaluator.continued(spec)
         t, d = spec.timing, self.debouncer
         self.timer.settle_ms, self.timer.grace_ms = t.settle_s * 1000, t.grace_s * 1000
         self.timer.target_ms = spec.hold_seconds * 1000

@@ -115,3 +115,19 @@ def test_replace_spec_takes_new_timings():
     s = Session(dog)
     s.replace_spec(replace(dog, hold_seconds=7))
     assert s.timer.target_ms == 7000 and s.evaluator.spec.hold_seconds == 7
+
+
+def test_reload_keeps_hysteresis_of_rules_that_stay():
+    from formcheck.evaluate import Evaluator
+    from formcheck.features import Measurement
+
+    dog = resolve_spec("downward_dog")
+    ev = Evaluator(dog)
+    feats = {f"{n}.{s}": Measurement(v, 1.0) for n, v in (("hip", 80.0), ("shoulder", 150.0), ("knee", 170.0))
+             for s in ("left", "right")}
+    feats["trunk_incline"] = Measurement(130.0, 1.0)
+    assert ev.step(feats).form_ok
+    feats["knee.left"] = Measurement(128.5, 1.0)  # 1.5 below the form edge 130: inside the hysteresis
+    carried = ev.continued(replace(dog))
+    assert carried.step(feats).form_ok  # stays good, as it would have without the reload
+    assert not Evaluator(dog).step(feats).form_ok  # a fresh evaluator would call it out of form
