@@ -234,7 +234,8 @@ NEAR_LIMIT = {
     "downward_dog": {"hip": 49},  # form hip >= 45, limit < 38
     "low_cobra": {"trunk_lean": 66, "hip_flexion": -24, "elbow": 128},  # form >= 62 / <= 135
 }
-SOAK_S = 200.0  # per pose: 10 simulated minutes in all
+# Per pose: 10 simulated minutes in all. FORMCHECK_SOAK_S=600 soaks each pose for 10.
+SOAK_S = float(os.environ.get("FORMCHECK_SOAK_S", "200"))
 
 
 def soak(pose, the_spec, seconds=SOAK_S, seed=0):
