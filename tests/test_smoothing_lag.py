@@ -81,3 +81,21 @@ def test_pipeline_angle_lag_on_a_knee_ramp(deg_per_s):
     lag_ms = float(np.median((seen[mid] - true[mid]) / deg_per_s) * 1000.0)
     print(f"\npipeline knee ramp {deg_per_s:.0f} deg/s: smoothed angle lags {lag_ms:.0f} ms")
     assert 0 < lag_ms <= 150
+
+
+def angle_jitter_deg(params: OneEuroParams, seconds: float = 30.0) -> float:
+    """Sd of the smoothed downward-dog hip angle, still, 1.5 cm landmark noise."""
+    good = sy.POSTURES["downward_dog"]["good"]
+    perf = sy.Performer(seed=1).perform(sy.Script(((0.0, good),)), seconds)
+    session = Session(resolve_spec("downward_dog"), params)
+    values = [session.step(f, f.pose).features["hip.left"].value for f in perf.frames]
+    return float(np.std(values[30:]))
+
+
+def test_jitter_cost_of_the_faster_filter():
+    """beta went from 0.5 to 1.0 for less lag; the price in jitter is small."""
+    new, old = angle_jitter_deg(OneEuroParams()), angle_jitter_deg(OneEuroParams(beta=0.5))
+    raw = angle_jitter_deg(OneEuroParams(min_cutoff_hz=1e6))  # effectively unfiltered
+    print(f"\nstill hip angle sd, 1.5 cm noise: raw {raw:.2f} deg, beta 0.5 {old:.2f} deg, "
+          f"beta 1.0 {new:.2f} deg (+{(new / old - 1) * 100:.0f}%)")
+    assert new < 1.1 * old and new < 0.45 * raw

@@ -191,7 +191,7 @@ def test_3s_dropout_ends_hold(pose):
 # --- warnings ----------------------------------------------------------------------
 
 def test_warning_latency():
-    raw, adjusted = [], []
+    raw, adjusted, problems = [], [], []
     for pose in POSES:
         p = sy.POSTURES[pose]
         for transition in (0.3, 1.0, 2.0):  # fast, moderate and slow moves past the limit
@@ -206,23 +206,28 @@ def test_warning_latency():
                     for iv in intervals:
                         mine = [w for w in warnings if w.rule == rid and w.t_ms / 1000 >= iv.start_s - 1.0]
                         where = f"{pose} {transition} s seed {seed} {rid} crossed at {iv.start_s:.3f}"
-                        assert mine, f"{where}: no warning"
+                        if not mine:
+                            problems.append(f"{where}: no warning")
+                            continue
                         latency = mine[0].t_ms / 1000 - iv.start_s
+                        # Frames with no person cannot show the crossing: their time is
+                        # not held against the latency.
                         hidden = unseen_time(perf, iv.start_s, mine[0].t_ms / 1000)
                         raw.append(latency)
                         adjusted.append(latency - hidden)
-                        assert latency > 0, f"{where}: warned {-latency:.3f} s before the crossing"
-                        # Frames with no person cannot show the crossing: their time is not
-                        # held against the latency.
-                        assert latency - hidden <= WARNING_LATENCY_S, f"{where}: {latency:.3f} s late"
+                        if latency <= 0:
+                            problems.append(f"{where}: warned {-latency:.3f} s before the crossing")
+                        elif latency - hidden > WARNING_LATENCY_S:
+                            problems.append(f"{where}: {latency:.3f} s late ({hidden:.3f} s unseen)")
                 # No warning outside a true crossing (give the lag 0.5 s).
                 for w in warnings:
-                    assert any(iv.start_s <= w.t_ms / 1000 <= iv.end_s + 0.5 for iv in gt.over[w.rule]), \
-                        f"{pose} seed {seed}: warning {w} with no true crossing"
+                    if not any(iv.start_s <= w.t_ms / 1000 <= iv.end_s + 0.5 for iv in gt.over[w.rule]):
+                        problems.append(f"{pose} seed {seed}: warning {w} with no true crossing")
     r, a = np.array(raw), np.array(adjusted)
     print(f"\nwarning latency over {len(r)} crossings (3 poses x 3 speeds x {len(SEEDS)} seeds): "
           f"min {r.min():.3f} median {np.median(r):.3f} p90 {np.percentile(r, 90):.3f} max {r.max():.3f} s; "
           f"less time with no person in view: max {a.max():.3f} s")
+    assert not problems, "\n".join(problems)
 
 
 # --- the soak ------------------------------------------------------------------------
