@@ -82,6 +82,10 @@ class SpecTestResult:
     no_person: list[Item]
     labels: list[str]  # confusion rows: poses with images, then "other"
     confusion: dict[str, dict[str, int]]  # true label -> predicted (pose or "none") -> n
+    variants: dict[str, str] = field(default_factory=dict)  # variant spec -> its base
+
+    def same_family(self, a: str, b: str | None) -> bool:
+        return b is not None and _family(a, self.variants) == _family(b, self.variants)
 
     def totals(self) -> dict:
         covered = [s for s in self.poses.values() if s.images]
@@ -170,4 +174,4 @@ def run_spec_test(items: list[Item], specs: list[PoseSpec]) -> SpecTestResult:
         row = confusion[j.label or NEGATIVE]
         col = j.best or NONE
         row[col] = row.get(col, 0) + 1
-    return SpecTestResult(poses, judged, no_person, labels, confusion)
+    return SpecTestResult(poses, judged, no_person, labels, confusion, variants)
