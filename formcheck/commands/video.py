@@ -89,6 +89,9 @@ def process_video(path: str, spec, out: str | None = None, report_path: str | No
 
 
 def run_command(args) -> int:
+    if args.pose == "auto":  # follow the pose over time: see formcheck/auto.py
+        from ..auto import run_command as run_auto
+        return run_auto(args)
     spec = resolve_spec(args.pose)
     report, outcome = process_video(args.file, spec, args.out, args.report, args.save_landmarks,
                                     args.start, args.end, args.stride)
