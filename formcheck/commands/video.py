@@ -45,6 +45,9 @@ def summary_lines(report: dict) -> list[str]:
     for w in report["warnings"]:
         lines.append(f"  warning at {w['t_s']:.1f}s ({w['rule']}): {w['cue']}")
     lines.append(f"  time in good form {report['time_in_form_s']:.1f}s, longest hold {report['longest_hold_s']:.1f}s")
+    for c in report.get("counts", []):  # [[count]] rules, e.g. pedals per side
+        target = f" (target {c['target']} each)" if c["target"] else ""
+        lines.append(f"  {c['label']}: " + ", ".join(f"{k} {v}" for k, v in c["sides"].items()) + target)
     return lines
 
 
