@@ -183,3 +183,18 @@ def test_spec_test_bad_landmarks_file(tmp_path):
     bad = tmp_path / "l.jsonl"
     bad.write_text("not json\n")
     assert_one_line_error(run_cli("spec", "test", str(tmp_path), "--landmarks", str(bad)), "not a landmarks file")
+
+
+def test_spec_test_leaves_out_an_unreadable_image_and_says_so(tmp_path):
+    src = FOOTAGE / "images" / "staff" / "staff_sax_03.jpg"
+    if not src.exists():
+        pytest.skip(f"shared footage not available at {FOOTAGE}")
+    (tmp_path / "images" / "staff").mkdir(parents=True)
+    (tmp_path / "images" / "staff" / "good.jpg").symlink_to(src)
+    (tmp_path / "images" / "staff" / "broken.jpg").write_bytes(b"not a jpeg")
+    proc = run_cli("spec", "test", str(tmp_path), "--json")
+    assert proc.returncode == 2
+    d = json.loads(proc.stdout)
+    assert d["poses"]["staff"]["images"] == 1 and d["poses"]["staff"]["accepted"] == 1
+    assert len(d["unreadable"]) == 1 and "broken.jpg" in d["unreadable"][0]
+    assert "broken.jpg" in proc.stderr and "Traceback" not in proc.stderr

@@ -93,8 +93,13 @@ def read_landmarks(path: str) -> dict[str, Pose | None]:
         raise FormcheckError(f"{path}: not a landmarks file ({e}); write one with tools/extract_footage.py")
 
 
-def collect_items(folder: Path, landmarks: dict[str, Pose | None] | None, estimator=None) -> list[Item]:
-    """Features for each labelled image, from the landmarks given or from the model."""
+def collect_items(folder: Path, landmarks: dict[str, Pose | None] | None, estimator=None,
+                  unreadable: list[str] | None = None) -> list[Item]:
+    """Features for each labelled image, from the landmarks given or from the model.
+
+    An image the model path cannot read is reported in ``unreadable`` (one
+    line each) and left out, so one bad file does not lose the whole run.
+    """
     notes = read_manifest(folder)
     items = []
     for rel, pose_folder in list_images(folder):
@@ -105,7 +110,14 @@ def collect_items(folder: Path, landmarks: dict[str, Pose | None] | None, estima
             pose = landmarks[rel]
         else:
             from .image import read_image
-            pose = estimator(read_image(str(folder / rel)))
+            try:
+                image = read_image(str(folder / rel))
+            except FormcheckError as e:
+                if unreadable is None:
+                    raise
+                unreadable.append(str(e))
+                continue
+            pose = estimator(image)
         items.append(Item(rel, pose_folder, notes.get(rel, ""),
                           feats.compute(pose) if pose is not None else None))
     return items
@@ -208,16 +220,19 @@ def run(args) -> int:
         specs = [load_spec_file(f) for f in files]
     else:
         specs = load_all_specs()
+    unreadable: list[str] = []
     if args.landmarks:
         items = collect_items(folder, read_landmarks(args.landmarks))
     else:
         from ..estimator import PoseEstimator
 
         with PoseEstimator(static=True) as estimator:
-            items = collect_items(folder, None, estimator)
+            items = collect_items(folder, None, estimator, unreadable)
     res = run_spec_test(items, specs)
     if args.json:
-        print(json.dumps(result_dict(res), indent=1))
+        print(json.dumps(result_dict(res) | {"unreadable": unreadable}, indent=1))
     else:
         print_human(res)
-    return 0
+    for problem in unreadable:
+        print(f"formcheck: {problem} (left out of the test)", file=sys.stderr)
+    return 2 if unreadable else 0
