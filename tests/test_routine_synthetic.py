@@ -94,3 +94,12 @@ def test_shallow_knee_wobble_is_not_a_pedal():
     for frame in pedal_frames(4, depth_deg=158.0):  # never bends past 150
         session.step(frame, frame.pose)
     assert session.counter.totals() == {"pedal": {"left": 0, "right": 0}}
+
+
+def test_auto_names_the_dog_and_counts_pedals_in_it():
+    from formcheck.auto import run_auto
+    frames = pedal_frames(3)
+    session = run_auto(((f.t_ms, f.pose) for f in frames), load_all_specs())
+    named = [s for s in session.segments if s.pose is not None]
+    assert [s.pose for s in named] == ["downward_dog"]  # pedalling does not split the segment
+    assert session.tracks["walk_your_dog"].counter.totals() == {"pedal": {"left": 3, "right": 3}}
