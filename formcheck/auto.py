@@ -229,6 +229,7 @@ def run_command(args) -> int:
     import sys
 
     from .errors import FormcheckError
+    from .levels import apply_level
     from .outputs import check_writable, write_atomic
     from .pipeline import with_poses
     from .recording import is_recording_path
@@ -241,7 +242,7 @@ def run_command(args) -> int:
                              "--save-landmarks name one pose with --pose NAME")
     if args.report:
         check_writable(args.report, "report")
-    specs = load_all_specs()
+    specs = [apply_level(s, getattr(args, "level", None)) for s in load_all_specs()]
     source = open_source(args.file, args.start, args.end, args.stride)
     estimator = None
     interrupted = False

@@ -130,9 +130,22 @@ class Evaluator:
         self._assignments: tuple[str | None, ...] = ("left", "right") if spec.sided else (None,)
         self._prev: dict[tuple, str] = {}
         self._side: str | None = self._assignments[0]
+        self._kinds = {r.id: r.kind for r in spec.rules}
 
     def reset(self) -> None:
         self._prev.clear()
+
+    def continued(self, spec: PoseSpec) -> "Evaluator":
+        """An evaluator for ``spec`` (an edited version of this one's) that keeps the
+        hysteresis state and working side of the rules both share, so a reload
+        does not make values sitting near an edge flicker."""
+        new = Evaluator(spec)
+        kinds = {r.id: r.kind for r in spec.rules}
+        new._prev = {k: v for k, v in self._prev.items()
+                     if kinds.get(k[1]) is not None and kinds[k[1]] == self._kinds.get(k[1])}
+        if self._side in new._assignments:
+            new._side = self._side
+        return new
 
     def _judge_side(self, rule: Rule, side: str | None, working: str | None,
                     features: dict[str, Measurement] | None) -> SideResult:

@@ -10,8 +10,7 @@ from ..overlay import Overlay
 from ..report import session_report, to_json
 from ..runner import run
 from ..sources import CameraSource
-from ..specs import resolve_spec
-from .common import DISCLAIMER, add_pose_arg, say
+from .common import DISCLAIMER, add_pose_arg, load_pose, say, watch_pose
 from .video import summary_lines
 
 WINDOW = "formcheck"
@@ -72,7 +71,7 @@ class _Printer:
 
 
 def run_command(args) -> int:
-    spec = resolve_spec(args.pose)
+    spec = load_pose(args)
     if args.report:
         check_writable(args.report, "report")
     say(DISCLAIMER)
@@ -82,7 +81,7 @@ def run_command(args) -> int:
     sink = _Printer() if args.headless else _Window(spec, mirror=not args.no_mirror)
     try:
         with PoseEstimator(static=False) as estimator:
-            outcome = run(source, spec, estimator, [sink])
+            outcome = run(source, spec, estimator, [sink], watcher=watch_pose(args, spec))
     finally:
         sink.close()
         source.close()

@@ -11,8 +11,7 @@ from ..recording import is_recording_path
 from ..report import session_report, to_json
 from ..runner import AnnotatedVideo, LandmarkRecorder, RunOutcome, run
 from ..sources import open_source
-from ..specs import resolve_spec
-from .common import add_pose_arg, say
+from .common import add_pose_arg, load_pose, say
 
 
 def register(sub) -> None:
@@ -95,7 +94,7 @@ def run_command(args) -> int:
     if args.pose == "auto":  # follow the pose over time: see formcheck/auto.py
         from ..auto import run_command as run_auto
         return run_auto(args)
-    spec = resolve_spec(args.pose)
+    spec = load_pose(args)
     report, outcome = process_video(args.file, spec, args.out, args.report, args.save_landmarks,
                                     args.start, args.end, args.stride)
     for line in summary_lines(report):

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import features as feats
-from ..errors import FormcheckError
-from ..pose import Pose
-from ..specs import load_all_specs, load_spec_file
-from ..spectest import NEGATIVE, NONE, Item, SpecTestResult, run_spec_test
+from ... import features as feats
+from ...errors import FormcheckError
+from ...pose import Pose
+from ...specs import load_all_specs, load_spec_file
+from ...spectest import NEGATIVE, NONE, Item, SpecTestResult, run_spec_test
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
@@ -109,7 +109,7 @@ def collect_items(folder: Path, landmarks: dict[str, Pose | None] | None, estima
                                      "for this folder or drop --landmarks")
             pose = landmarks[rel]
         else:
-            from .image import read_image
+            from ..image import read_image
             try:
                 image = read_image(str(folder / rel))
             except FormcheckError as e:
@@ -224,7 +224,7 @@ def run(args) -> int:
     if args.landmarks:
         items = collect_items(folder, read_landmarks(args.landmarks))
     else:
-        from ..estimator import PoseEstimator
+        from ...estimator import PoseEstimator
 
         with PoseEstimator(static=True) as estimator:
             items = collect_items(folder, None, estimator, unreadable)
