@@ -220,3 +220,11 @@ def test_label_smoother_ignores_flicker_and_backdates_switches():
     assert out[43] == "b"  # ten frames (1.0 s) of b do
     assert [(g.pose, g.start_ms, g.end_ms) for g in segs] == [
         ("a", 0.0, 3300.0), ("b", 3300.0, 4800.0), (None, 4800.0, 6200.0)]
+
+
+def test_spec_show_mentions_counts_variants_and_aliases():
+    from .conftest import run_cli
+    out = run_cli("spec", "show", "walk_your_dog").stdout
+    assert "pedals per side: knee dips below 150 and comes back above 162, aiming for 8" in out
+    assert "this is a downward_dog" in out
+    assert "also filed as: low_lunge" in run_cli("spec", "show", "wall_psoas").stdout
