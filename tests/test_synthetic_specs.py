@@ -14,15 +14,16 @@ from formcheck.specs import resolve_spec
 @pytest.mark.parametrize("pose", sorted(sy.POSTURES))
 @pytest.mark.parametrize("view", ["side", "front"])
 def test_ready_made_postures_are_judged_as_named(pose, view):
-    """good: form met; out: in the pose, form broken, no limit; over: a limit
-    crossed while in the pose; away: not in the pose. If a spec's ranges
-    change, this says which ready-made posture no longer fits."""
+    """good: form met; out: form broken, no limit (in the pose, except low
+    cobra's, which lies flat); over: a limit crossed while in the pose; away:
+    not in the pose. If a spec's ranges change, this says which ready-made
+    posture no longer fits."""
     spec = resolve_spec(pose)
     for kind, angles in sy.POSTURES[pose].items():
         perf = sy.Performer(noise_m=0.0, view=view).perform(sy.Script(((0.0, angles),)), 0)
         v = evaluate_once(spec, perf.frame_features(0))
         got = (v.in_pose, v.form_ok, v.overstretch)
-        want = {"good": (True, True, False), "out": (True, False, False),
+        want = {"good": (True, True, False), "out": (pose != "low_cobra", False, False),
                 "over": (True, False, True), "away": (False, False, False)}[kind]
         assert got == want, f"{pose} {kind}: (in_pose, form_ok, overstretch) = {got}"
 
