@@ -20,11 +20,10 @@ from .pose import Pose
 @dataclass(frozen=True)
 class OneEuroParams:
     min_cutoff_hz: float = 1.0  # cutoff when still: lower = smoother, more lag
-    # 1.0 (was 0.5): cuts the lag on real movement by 13-25 ms (ramp lag at
-    # 0.05-1 m/s: 141-65 ms -> 128-47 ms) for about 4% more angle jitter when
-    # still (1.5 cm noise, downward-dog hip: sd 1.18 -> 1.23 deg); see
-    # tests/test_smoothing_lag.py and tests/test_synthetic_timing.py.
-    beta: float = 1.0  # how fast the cutoff opens with speed (per unit/s)
+    # 1.0 would cut the lag on movement by 13-25 ms for ~4% more jitter when
+    # still, but made auto pose recognition flicker on real footage
+    # (tests/test_routine_videos.py); the warning debounce was shortened instead.
+    beta: float = 0.5  # how fast the cutoff opens with speed (per unit/s)
     d_cutoff_hz: float = 1.0  # cutoff for the speed estimate
     reset_after_ms: float = 500.0  # a gap longer than this starts afresh
 

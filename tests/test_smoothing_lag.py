@@ -46,7 +46,7 @@ def test_filter_lag_on_ramps_and_a_step():
           + f"; 10 cm step: 50% after {t50:.0f} ms, 90% after {t90:.0f} ms")
     assert all(lag <= 150 for lag in lags.values())
     assert lags[1.0] < lags[0.05]  # the cutoff opens with speed
-    assert t50 <= 70 and t90 <= 250
+    assert t50 <= 70 and t90 <= 300
 
 
 def test_a_sluggish_filter_would_fail_the_bound():
@@ -92,10 +92,15 @@ def angle_jitter_deg(params: OneEuroParams, seconds: float = 30.0) -> float:
     return float(np.std(values[30:]))
 
 
-def test_jitter_cost_of_the_faster_filter():
-    """beta went from 0.5 to 1.0 for less lag; the price in jitter is small."""
-    new, old = angle_jitter_deg(OneEuroParams()), angle_jitter_deg(OneEuroParams(beta=0.5))
+def test_beta_trades_lag_for_jitter():
+    """Why beta stays 0.5: 1.0 lags less on movement but jitters more when still
+    (and made auto recognition flicker on real footage)."""
+    fast = OneEuroParams(beta=1.0)
+    default = OneEuroParams()
+    jitter = {b: angle_jitter_deg(p) for b, p in ((default.beta, default), (1.0, fast))}
+    lag = {b: ramp_lag_ms(0.2, p) for b, p in ((default.beta, default), (1.0, fast))}
     raw = angle_jitter_deg(OneEuroParams(min_cutoff_hz=1e6))  # effectively unfiltered
-    print(f"\nstill hip angle sd, 1.5 cm noise: raw {raw:.2f} deg, beta 0.5 {old:.2f} deg, "
-          f"beta 1.0 {new:.2f} deg (+{(new / old - 1) * 100:.0f}%)")
-    assert new < 1.1 * old and new < 0.45 * raw
+    print(f"\nstill hip angle sd, 1.5 cm noise: raw {raw:.2f} deg; beta {default.beta}: {jitter[default.beta]:.2f} deg, "
+          f"ramp lag {lag[default.beta]:.0f} ms; beta 1.0: {jitter[1.0]:.2f} deg, ramp lag {lag[1.0]:.0f} ms")
+    assert lag[1.0] < lag[default.beta] and jitter[1.0] > jitter[default.beta]
+    assert jitter[default.beta] < 0.4 * raw
