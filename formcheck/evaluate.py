@@ -125,9 +125,12 @@ _BAD_ORDER = {OVER: 4, HIGH: 3, LOW: 3, UNSEEN: 1, OK: 0}
 class Evaluator:
     """Stateful (for hysteresis) evaluator of one spec; feed it frames in order."""
 
-    def __init__(self, spec: PoseSpec):
+    def __init__(self, spec: PoseSpec, working_side: str | None = None):
+        """``working_side`` pins a sided spec to one side (a routine step for the
+        left leg must not time the right); None lets the body decide."""
         self.spec = spec
-        self._assignments: tuple[str | None, ...] = ("left", "right") if spec.sided else (None,)
+        self._assignments: tuple[str | None, ...] = (
+            ((working_side,) if working_side else ("left", "right")) if spec.sided else (None,))
         self._prev: dict[tuple, str] = {}
         self._side: str | None = self._assignments[0]
 

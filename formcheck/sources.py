@@ -148,7 +148,8 @@ class CameraSource(Source):
     monotonic time since the start, just as for a device.
     """
 
-    def __init__(self, camera: str | int, width: int | None = None, height: int | None = None):
+    def __init__(self, camera: str | int, width: int | None = None, height: int | None = None,
+                 start_s: float = 0.0):
         import cv2
 
         self.device = isinstance(camera, int) or (isinstance(camera, str) and camera.isdigit())
@@ -157,6 +158,9 @@ class CameraSource(Source):
             self._cap = _open_capture(
                 index, f"camera {index} could not be opened: check that it is connected and not in use "
                        f"by another program, or pick another with --camera N (or a video file)")
+            # Keep at most one frame waiting in the driver: a late loop then
+            # sees the newest picture, not a queue of old ones.
+            self._cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
             if width and height:
                 self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
                 self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
@@ -167,16 +171,19 @@ class CameraSource(Source):
                 raise FormcheckError(f"--camera {camera}: no such camera index or video file; "
                                      "give a camera number such as 0, or a video file")
             self._cap = _open_capture(str(path), f"cannot open {path} as a video to stand in for a camera")
+            if start_s > 0:  # a stand-in clip may start part-way (keeps tests short)
+                self._cap.set(cv2.CAP_PROP_POS_MSEC, start_s * 1000.0)
             name = path.name
         fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
         w = int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
         h = int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
         self.info = SourceInfo(name, "camera", float(fps), w, h, None)
         self.dropped = 0
+        self.t0: float | None = None  # time.monotonic() at t_ms == 0, set when iteration starts
 
     def __iter__(self) -> Iterator[Frame]:
         cap = self._cap
-        t0 = time.monotonic()
+        t0 = self.t0 = time.monotonic()
         index = 0
         self.complete, self.problem = True, None
         while True:
