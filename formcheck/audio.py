@@ -95,8 +95,9 @@ def wav_bytes(samples: np.ndarray) -> bytes:
 class Speech:
     """Text -> Sound through espeak-ng, cached; ``available`` False without it."""
 
-    def __init__(self, program: str | None = None, voice_speed: int = 150):
-        self.program = program or shutil.which("espeak-ng")
+    def __init__(self, program: str | None = "auto", voice_speed: int = 150):
+        """``program``: "auto" finds espeak-ng on the PATH; None uses tones only."""
+        self.program = shutil.which("espeak-ng") if program == "auto" else program
         self.speed = voice_speed
         self._cache: dict[str, Sound] = {}
 
@@ -138,12 +139,13 @@ class WavTimeline:
     def render(self) -> np.ndarray:
         if not self.placed:
             return np.zeros(0, np.float32)
-        end = max(t + s.seconds for t, s in self.placed)
-        out = np.zeros(int(end * RATE) + 1, np.float32)
         starts = [int(t * RATE) for t, _ in self.placed]
+        pieces = []
         for i, (start, (_, sound)) in enumerate(zip(starts, self.placed)):
             stop = starts[i + 1] if i + 1 < len(starts) else start + len(sound.samples)
-            piece = sound.samples[: max(0, min(len(sound.samples), stop - start))]
+            pieces.append((start, sound.samples[: max(0, min(len(sound.samples), stop - start))]))
+        out = np.zeros(max(start + len(p) for start, p in pieces), np.float32)
+        for start, piece in pieces:
             out[start:start + len(piece)] += piece
         return out
 
