@@ -26,9 +26,12 @@ class LoopStats:
 
 
 def run_practice(source, practice: Practice, estimate: Callable | None, sinks: list,
-                 screen=None, capture_clock: Callable[[], float] | None = None) -> LoopStats:
-    """``screen`` (optional) has ``show(update) -> list[str]`` (commands from keys).
-    ``capture_clock()`` gives the source's clock in ms (for delays); None: not measured."""
+                 screen=None, capture_clock: Callable[[], float] | None = None,
+                 late_sinks: list = ()) -> LoopStats:
+    """``sinks`` run first (the voice: a warning must not wait), then ``screen``
+    (``show(update) -> list[str]``, the commands typed), then ``late_sinks``
+    (history, printing). ``capture_clock()`` gives the source's clock in ms
+    (for the delays); None: not measured."""
     stats = LoopStats()
     try:
         for frame in source:
@@ -44,6 +47,8 @@ def run_practice(source, practice: Practice, estimate: Callable | None, sinks: l
                     practice.command(cmd)
             if capture_clock is not None:
                 stats.frame_to_screen_ms.append(capture_clock() - frame.t_ms)
+            for sink in late_sinks:
+                sink.on_update(update)
             stats.frames += 1
             if practice.finished:
                 stats.outcome = "quit" if update.phase == "done" and not any(

@@ -80,7 +80,8 @@ class VoiceCoach:
         for e in u.events:
             if e.kind == "warning":
                 # The warning already waited out its debounce; it goes first, cutting off the rest.
-                v.offer(t, Utterance(f"warn:{e.text}", URGENT, e.text, chime="warning", max_wait_s=5))
+                v.offer(t, Utterance(f"warn:{e.text}", URGENT, e.text, chime="warning", chime_after=True,
+                                    max_wait_s=5))
             elif e.kind in _EVENT_SPEECH:
                 prio, chime, cooldown = _EVENT_SPEECH[e.kind]
                 text = None if e.kind == "hold_started" else (e.text or None)

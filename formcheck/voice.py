@@ -28,7 +28,8 @@ class Utterance:
     key: str  # identity for cooldowns and de-duplication
     priority: int
     text: str | None = None  # spoken (or a tone when there is no speech engine)
-    chime: str | None = None  # played first
+    chime: str | None = None  # played before the words (after them when ``chime_after``)
+    chime_after: bool = False  # warnings: the words start at once, the tone follows
     cooldown_s: float = 0.0
     max_wait_s: float = 3.0
 
@@ -59,10 +60,10 @@ class Voice:
 
     def sound_for(self, u: Utterance) -> Sound:
         parts = []
-        if u.chime:
-            parts.append(chime(u.chime))
         if u.text:
             parts.append(self.speech(u.text, "warning" if u.priority == URGENT else "cue"))
+        if u.chime:
+            parts.insert(len(parts) if u.chime_after else 0, chime(u.chime))
         return parts[0] if len(parts) == 1 else _join(*parts)
 
     def _cooling(self, u: Utterance, t: float) -> bool:

@@ -24,6 +24,9 @@ def test_warning_cuts_off_anything_less_important():
     v.update(0.1)
     assert [label.split(" ")[0] for _, label in audio.log] == ["tone:Next:", "chime:warning"]
     assert audio.log[1][0] == 0.1
+    # With a speech engine a warning's words come first and the tone after them.
+    words = v.sound_for(Utterance("w", URGENT, "Ease off", chime="warning", chime_after=True))
+    assert words.label == "tone:Ease off + chime:warning"
 
 
 def test_one_at_a_time_most_important_first():

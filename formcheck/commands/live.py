@@ -158,12 +158,13 @@ def _practise(args, routine, steps, source, store, feeling_before, interactive) 
     from ..voice import Voice
 
     practice = Practice(routine, steps)
-    sinks: list = [EventPrinter(say)]
+    sinks: list = []  # the voice, before the screen
+    late_sinks: list = [EventPrinter(say)]
     recorder = None
     if store is not None:
         store.begin_session(routine.name, source.info.name, feeling_before)
         recorder = HistoryRecorder(store)
-        sinks.insert(0, recorder)
+        late_sinks.insert(0, recorder)
     audio = AudioOut()
     wav = WavTimeline(args.audio_out) if args.audio_out else None
     coach = None
@@ -191,7 +192,7 @@ def _practise(args, routine, steps, source, store, feeling_before, interactive) 
         estimator = PoseEstimator(static=False)
     stats = None
     try:
-        stats = run_practice(source, practice, estimator, sinks, screen)
+        stats = run_practice(source, practice, estimator, sinks, screen, late_sinks=late_sinks)
     finally:
         # Whatever happened, close the step and keep the session.
         status = stats.outcome if stats is not None else "failed"
