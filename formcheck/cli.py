@@ -12,6 +12,7 @@ import sys
 from . import __version__
 from .commands import COMMANDS
 from .errors import FormcheckError
+from .quiet import silence_native_stderr
 
 
 class _OneLineErrors(argparse.ArgumentParser):
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    silence_native_stderr()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

@@ -9,7 +9,9 @@ the calls that make it and shown only if the call itself fails.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import sys
 import tempfile
 from typing import Iterator
 
@@ -38,3 +40,25 @@ def quiet_stderr() -> Iterator[None]:
             if failed:
                 sink.seek(0)
                 os.write(2, sink.read()[-4000:])
+
+
+def silence_native_stderr() -> None:
+    """For the whole process: native writes to fd 2 go to /dev/null, while
+    Python's ``sys.stderr`` keeps writing to the real stderr.
+
+    Native libraries also log from their own threads at odd moments (graph
+    start, shutdown), which no scoped redirect can catch. Set
+    FORMCHECK_NATIVE_LOGS=1 to see them when debugging.
+    """
+    if os.environ.get("FORMCHECK_NATIVE_LOGS") == "1":
+        return
+    try:
+        sys.stderr.flush()
+        real = os.dup(2)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+    except OSError:
+        return
+    os.dup2(devnull, 2)
+    os.close(devnull)
+    sys.stderr = io.TextIOWrapper(os.fdopen(real, "wb", buffering=0), encoding="utf-8",
+                                  errors="replace", line_buffering=True, write_through=True)

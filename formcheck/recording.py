@@ -59,8 +59,8 @@ def is_recording_path(path: str | Path) -> bool:
     return name.endswith(".jsonl") or name.endswith(".jsonl.gz")
 
 
-def _open_text(path: Path, mode: str) -> IO[str]:
-    if str(path).lower().endswith(".gz"):
+def _open_text(path: Path, mode: str, gz: bool | None = None) -> IO[str]:
+    if gz if gz is not None else str(path).lower().endswith(".gz"):
         return io.TextIOWrapper(gzip.open(path, mode + "b"), encoding="utf-8")
     return open(path, mode, encoding="utf-8")
 
@@ -82,7 +82,7 @@ class RecordingWriter:
         self.path = Path(path)
         self._partial = self.path.with_name(self.path.name + ".partial")
         try:
-            self._f = _open_text(self._partial, "w")
+            self._f = _open_text(self._partial, "w", gz=self.path.name.lower().endswith(".gz"))
         except OSError as e:
             raise FormcheckError(f"cannot write landmarks to {self.path}: {e.strerror}; "
                                  "choose a folder you can write to")

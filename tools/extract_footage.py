@@ -7,7 +7,7 @@ Writes, inside the project (landmarks only, never the footage itself):
 Tests and spec tuning read these so they run without the model; a golden
 test checks that fresh extraction still agrees with them.
 
-    python tools/extract_footage.py [--footage ../shared/footage] [--images] [--videos]
+    python tools/extract_footage.py [--footage ../shared/footage] [--images] [--videos] [--force]
 """
 
 from __future__ import annotations
@@ -42,13 +42,15 @@ def extract_images(footage: Path, out: Path) -> None:
             print(p.relative_to(footage), "person" if pose is not None else "NO PERSON", flush=True)
 
 
-def extract_videos(footage: Path, out_dir: Path) -> None:
+def extract_videos(footage: Path, out_dir: Path, force: bool = False) -> None:
     from formcheck.commands.video import process_video
     from formcheck.specs import resolve_spec
 
     spec = resolve_spec("staff")  # any spec: only the landmarks are kept
     for clip in sorted((footage / "videos").glob("*.mp4")):
         target = out_dir / f"{clip.stem}.landmarks.jsonl.gz"
+        if target.exists() and not force:
+            continue
         process_video(str(clip), spec, landmarks=str(target))
         print(clip.name, "->", target.relative_to(ROOT), flush=True)
 
@@ -58,13 +60,14 @@ def main() -> None:
     ap.add_argument("--footage", default=str(ROOT.parent / "shared" / "footage"))
     ap.add_argument("--images", action="store_true")
     ap.add_argument("--videos", action="store_true")
+    ap.add_argument("--force", action="store_true", help="redo recordings that exist")
     a = ap.parse_args()
     footage = Path(a.footage)
     both = not (a.images or a.videos)
     if a.images or both:
         extract_images(footage, ROOT / "tests" / "data" / "footage_images.jsonl.gz")
     if a.videos or both:
-        extract_videos(footage, ROOT / "tests" / "data" / "videos")
+        extract_videos(footage, ROOT / "tests" / "data" / "videos", a.force)
 
 
 if __name__ == "__main__":
