@@ -4,12 +4,8 @@ they are installed, and frame streams built from them."""
 
 from __future__ import annotations
 
-import gzip
-import json
 from functools import lru_cache
-from pathlib import Path
 
-import numpy as np
 import pytest
 
 from formcheck import features as F
@@ -18,22 +14,14 @@ from formcheck.pose import Pose
 from formcheck.sources import Frame
 from formcheck.specs import resolve_spec
 
-DATA = Path(__file__).parent / "data"
+from .conftest import DATA, FOOTAGE, cached_image_poses
+
 ROUTINES = DATA / "routines"
-FOOTAGE = Path(__file__).parents[1].parent / "shared" / "footage"
 
 
 @lru_cache(maxsize=None)
 def footage_poses() -> dict[str, Pose]:
-    out = {}
-    with gzip.open(DATA / "footage_images.jsonl.gz", "rt") as f:
-        for line in f:
-            d = json.loads(line)
-            p = d["pose"]
-            if p:
-                out[d["file"]] = Pose(np.array(p["img"]).reshape(33, 3), np.array(p["wld"]).reshape(33, 3),
-                                      np.array(p["vis"]))
-    return out
+    return {f: p for f, p in cached_image_poses().items() if p is not None}
 
 
 def find_pose(spec_name: str, folder: str, want: str) -> Pose:

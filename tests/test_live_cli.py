@@ -13,11 +13,18 @@ import pytest
 
 from formcheck.cli import main
 from formcheck.sources import Frame, SourceInfo
-from live_fixtures import FOOTAGE, ROUTINES, find_pose
+from .live_fixtures import FOOTAGE, ROUTINES, find_pose
 
 CLIP = FOOTAGE / "videos" / "downward_dog_tabletop_transitions_woman.mp4"  # 13.8 s, dog held ~3.5-7.5 s
 ROUTINE = ROUTINES / "dog-then-cobra.toml"
 needs_clip = pytest.mark.skipif(not CLIP.exists(), reason=f"footage clip not found: {CLIP}")
+
+
+@pytest.fixture(autouse=True)
+def _python_stderr(monkeypatch):
+    """In-process runs of main(): keep sys.stderr as pytest's capture (the CLI
+    would otherwise swap it to silence native logs)."""
+    monkeypatch.setenv("FORMCHECK_NATIVE_LOGS", "1")
 
 
 def live_args(db, wav, *extra):

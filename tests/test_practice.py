@@ -5,7 +5,7 @@ import pytest
 
 from formcheck.practice import ACTIVE, DONE, GET_READY, REST, SETUP, Practice
 from formcheck.routine import Routine, Step, plan
-from live_fixtures import find_pose, frames, still
+from .live_fixtures import find_pose, frames, still
 
 
 def routine(*steps, get_ready=1.0, timeout=180.0):

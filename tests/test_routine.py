@@ -6,7 +6,7 @@ from formcheck.errors import FormcheckError
 from formcheck.routine import (SpecError, available_routines, load_routine_file, missing_poses, parse_routine,
                                plan, resolve_routine, single_pose_routine)
 from formcheck.specs import available_specs
-from live_fixtures import ROUTINES
+from .live_fixtures import ROUTINES
 
 SEED_POSES = {"downward_dog", "walk_your_dog", "pyramid", "childs_pose", "wide_child_pose", "seated_twist",
               "standing_twist", "bridge", "hip_flexor_prone", "hip_flexor_standing", "low_cobra", "wall_psoas",

@@ -5,7 +5,7 @@ import pytest
 
 from formcheck.pose import Pose
 from formcheck.setup_check import brightness, check_setup, view_yaw
-from live_fixtures import footage_poses, find_pose
+from .live_fixtures import footage_poses, find_pose
 
 
 def moved(pose, scale=1.0, dx=0.0, dy=0.0):
@@ -37,7 +37,7 @@ def test_view_mismatch_says_which_way_to_turn(side_pose):
 
 def test_front_and_side_photos_are_told_apart():
     import csv
-    from live_fixtures import FOOTAGE
+    from .live_fixtures import FOOTAGE
 
     manifest = FOOTAGE / "MANIFEST.tsv"
     if not manifest.exists():

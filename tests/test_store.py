@@ -12,6 +12,13 @@ from formcheck.cli import main
 from formcheck.store import HistoryStore, connect, default_db_path, progress, session_rows
 
 
+@pytest.fixture(autouse=True)
+def _python_stderr(monkeypatch):
+    """In-process runs of main(): keep sys.stderr as pytest's capture (the CLI
+    would otherwise swap it to silence native logs)."""
+    monkeypatch.setenv("FORMCHECK_NATIVE_LOGS", "1")
+
+
 def fill(store, pose="staff", best=4.0, warnings=1, feeling=(3, 6)):
     store.begin_session("r", "clip.mp4", feeling[0])
     pid = store.begin_pose(0, pose, None, 30, 0.0)
