@@ -12,6 +12,8 @@ right. Sizes scale with the frame height. One public method: ``render``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import cv2
 import numpy as np
 
@@ -30,13 +32,37 @@ KEYS_HELP = "p pause   n skip   r repeat   c start anyway   q quit"
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
+@lru_cache(maxsize=512)
+def _sprite(text: str, scale: float, colour: tuple, thick: int):
+    """Outlined text drawn once into a small patch with a mask. Most of the
+    screen's text repeats frame after frame, and anti-aliased putText is the
+    costliest drawing call, so each distinct label is drawn only once."""
+    (tw, th), base = cv2.getTextSize(text, _FONT, scale, thick + 3)
+    pad = thick + 3
+    patch = np.zeros((th + base + 2 * pad, tw + 2 * pad, 3), np.uint8)
+    org = (pad, pad + th)
+    cv2.putText(patch, text, org, _FONT, scale, (1, 1, 1), thick + 3, cv2.LINE_AA)
+    mask = patch[..., 0] > 0
+    patch[:] = 0
+    cv2.putText(patch, text, org, _FONT, scale, colour, thick, cv2.LINE_AA)
+    return patch, mask, org
+
+
 def _text(img, text, org, scale, colour, thick=1):
     text = text.replace("\u00b0", "")  # Hershey fonts have no degree sign
-    cv2.putText(img, text, org, _FONT, scale, (0, 0, 0), thick + 3, cv2.LINE_AA)
-    cv2.putText(img, text, org, _FONT, scale, colour, thick, cv2.LINE_AA)
+    patch, mask, (ox, oy) = _sprite(text, round(scale, 3), tuple(int(c) for c in colour), int(thick))
+    x0, y0 = org[0] - ox, org[1] - oy
+    h, w = img.shape[:2]
+    ph, pw = mask.shape
+    cx0, cy0, cx1, cy1 = max(0, x0), max(0, y0), min(w, x0 + pw), min(h, y0 + ph)
+    if cx0 >= cx1 or cy0 >= cy1:
+        return
+    m = mask[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0]
+    img[cy0:cy1, cx0:cx1][m] = patch[cy0 - y0:cy1 - y0, cx0 - x0:cx1 - x0][m]
 
 
-def _wrap(text: str, scale: float, thick: int, width: int) -> list[str]:
+@lru_cache(maxsize=256)
+def _wrap(text: str, scale: float, thick: int, width: int) -> tuple[str, ...]:
     lines, line = [], ""
     for word in text.split():
         trial = f"{line} {word}".strip()
@@ -45,7 +71,7 @@ def _wrap(text: str, scale: float, thick: int, width: int) -> list[str]:
             line = word
         else:
             line = trial
-    return lines + ([line] if line else [])
+    return tuple(lines + ([line] if line else []))
 
 
 def joint_status(update: Update) -> dict[str, str]:
@@ -183,9 +209,8 @@ class LiveView:
         line_h = int(32 * s)
         top = max(0, y_centre - line_h * len(lines) // 2 - int(10 * s))
         bottom = min(h, top + line_h * len(lines) + int(20 * s))
-        shade = img.copy()
-        cv2.rectangle(shade, (0, top), (w, bottom), colour, -1)
-        cv2.addWeighted(shade, 0.8, img, 0.2, 0, img)
+        roi = img[top:bottom]  # blend the band only: a full-frame blend costs milliseconds
+        cv2.addWeighted(np.full_like(roi, colour), 0.8, roi, 0.2, 0, dst=roi)
         for i, line in enumerate(lines):
             _text(img, line, (int(20 * s), top + int(10 * s) + line_h * (i + 1) - int(8 * s)), scale, WHITE, thick)
 

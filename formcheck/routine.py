@@ -140,7 +140,8 @@ def load_routine_file(path: str | Path) -> Routine:
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError:
-        raise FormcheckError(f"routine file not found: {path}; check the path or run 'formcheck live --list-routines'")
+        raise FormcheckError(f"routine file not found: {path}; check the path or run "
+                             "'formcheck live --list-routines'")
     except (OSError, UnicodeDecodeError) as e:
         raise FormcheckError(f"cannot read routine file {path}: {e}")
     try:
@@ -154,9 +155,21 @@ def bundled_routine_dir() -> Path:
     return Path(str(resources.files("formcheck.routines")))
 
 
+def user_routine_dir() -> Path:
+    """Where a user's own routines are found by name."""
+    import os
+
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "formcheck" / "routines"
+
+
 def available_routines() -> dict[str, Path]:
-    d = bundled_routine_dir()
-    return {f.stem: f for f in sorted(d.glob("*.toml"))} if d.is_dir() else {}
+    """Routine name -> file: the bundled ones, then the user's (which win)."""
+    found: dict[str, Path] = {}
+    for d in (bundled_routine_dir(), user_routine_dir()):
+        if d.is_dir():
+            found.update({f.stem: f for f in sorted(d.glob("*.toml"))})
+    return found
 
 
 def resolve_routine(name_or_path: str) -> Routine:

@@ -150,3 +150,45 @@ def test_window_without_a_display_says_run_headless(tmp_path, monkeypatch, capsy
     code = main(["live", "--camera", str(CLIP), "--pose", "staff", "--db", str(tmp_path / "h.sqlite"), "--mute"])
     err = capsys.readouterr().err
     assert code == 2 and "--headless" in err
+
+
+def _recording(stem):
+    from .conftest import video_recording
+
+    return video_recording(stem)
+
+
+def test_spoken_warning_is_on_the_session_timeline(tmp_path):
+    """A landmark recording stands in for the camera (no model, no pacing): the
+    warning printed at t is heard in the WAV from t on."""
+    rec = _recording("low_cobra_from_tabletop")
+    wav = tmp_path / "a.wav"
+    run = subprocess.run([sys.executable, "-m", "formcheck.cli", "live", "--camera", str(rec), "--headless",
+                          "--pose", "low_cobra", "--db", str(tmp_path / "h.sqlite"), "--audio-out", str(wav)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    warn = [l for l in run.stdout.splitlines() if "WARNING" in l]
+    if not warn:
+        pytest.skip("the installed low_cobra spec raises no warning on this clip")
+    t = float(warn[0].split("s")[0])
+    with wave.open(str(wav)) as w:
+        rate = w.getframerate()
+        pcm = np.abs(np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32768.0)
+    assert pcm[int(t * rate): int((t + 0.15) * rate)].max() > 0.05  # it starts at once
+    assert (pcm[int(t * rate): int((t + 1.5) * rate)] > 0.02).mean() > 0.2  # and goes on (words or tones)
+    con = sqlite3.connect(tmp_path / "h.sqlite")
+    (t_s,) = con.execute("SELECT t_s FROM warnings").fetchone()
+    assert t_s == pytest.approx(t, abs=0.06)
+
+
+@pytest.mark.skipif(not os.environ.get("DISPLAY") and not __import__("shutil").which("xvfb-run"),
+                    reason="no display and no xvfb-run")
+def test_window_mode_runs_on_a_screen(tmp_path):
+    rec = _recording("downward_dog_tabletop_transitions_woman")
+    cmd = [sys.executable, "-m", "formcheck.cli", "live", "--camera", str(rec), "--routine", str(ROUTINE),
+           "--db", str(tmp_path / "h.sqlite"), "--mute", "--feeling-before", "3", "--feeling-after", "5"]
+    if not os.environ.get("DISPLAY"):
+        cmd = ["xvfb-run", "-a", *cmd]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert run.returncode == 0, run.stderr
+    assert "hold target reached" in run.stdout

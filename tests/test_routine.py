@@ -86,3 +86,12 @@ def test_user_routine_by_path_and_unknown_name(tmp_path):
 def test_single_pose_routine():
     steps = plan(single_pose_routine("staff", 7))
     assert len(steps) == 1 and steps[0].target_s == 7
+
+
+def test_a_users_routine_is_found_by_name(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    d = tmp_path / "formcheck" / "routines"
+    d.mkdir(parents=True)
+    (d / "my-morning.toml").write_text('title = "Mine"\n[[step]]\npose = "staff"\nhold_seconds = 15\n')
+    r = resolve_routine("my-morning")
+    assert r.title == "Mine" and plan(r)[0].target_s == 15
