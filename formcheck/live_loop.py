@@ -20,6 +20,7 @@ class LoopStats:
     frames: int = 0
     frame_to_screen_ms: list[float] = field(default_factory=list)  # capture -> shown
     age_at_start_ms: list[float] = field(default_factory=list)  # capture -> processing starts
+    model_ms: list[float] = field(default_factory=list)  # time in the pose model, per frame
     last_update: Update | None = None
     outcome: str = "source_ended"  # complete | quit | interrupted | camera_lost | source_ended
     problem: str | None = None
@@ -37,7 +38,11 @@ def run_practice(source, practice: Practice, estimate: Callable | None, sinks: l
         for frame in source:
             if capture_clock is not None:
                 stats.age_at_start_ms.append(capture_clock() - frame.t_ms)
+            if capture_clock is not None:
+                t_model = capture_clock()
             pose = frame.pose if frame.recorded else estimate(frame.image)
+            if capture_clock is not None:
+                stats.model_ms.append(capture_clock() - t_model)
             update = practice.step(frame, pose)
             stats.last_update = update
             for sink in sinks:
