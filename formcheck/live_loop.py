@@ -28,10 +28,11 @@ class LoopStats:
 
 def run_practice(source, practice: Practice, estimate: Callable | None, sinks: list,
                  screen=None, capture_clock: Callable[[], float] | None = None,
-                 late_sinks: list = ()) -> LoopStats:
+                 late_sinks: list = (), before_step: Callable | None = None) -> LoopStats:
     """``sinks`` run first (the voice: a warning must not wait), then ``screen``
     (``show(update) -> list[str]``, the commands typed), then ``late_sinks``
-    (history, printing). ``capture_clock()`` gives the source's clock in ms
+    (history, printing); ``before_step(frame)`` runs before each practice
+    step. ``capture_clock()`` gives the source's clock in ms
     (for the delays); None: not measured."""
     stats = LoopStats()
     try:
@@ -43,6 +44,8 @@ def run_practice(source, practice: Practice, estimate: Callable | None, sinks: l
             pose = frame.pose if frame.recorded else estimate(frame.image)
             if capture_clock is not None:
                 stats.model_ms.append(capture_clock() - t_model)
+            if before_step is not None:
+                before_step(frame)  # e.g. reload an edited spec file
             update = practice.step(frame, pose)
             stats.last_update = update
             for sink in sinks:

@@ -71,6 +71,22 @@ class Session:
         self.last_t_ms = t
         return FrameResult(frame, raw_pose, pose, features, verdict, hold, tuple(events), tuple(warnings))
 
+    def replace_spec(self, spec: PoseSpec) -> None:
+        """Judge the following frames by ``spec`` (live reload of an edited file).
+
+        The hold timer and warning debouncer keep their state and take the new
+        timings: a running hold goes on if the new rules still call the form
+        good, and otherwise breaks and ends by the usual grace rule. The
+        evaluator keeps the hysteresis state of the rules that stay, so values
+        near an edge do not flicker. Smoothing works on landmarks and is kept.
+        """
+        self.spec = spec
+        self.evaluator = self.evaluator.continued(spec)
+        t, d = spec.timing, self.debouncer
+        self.timer.settle_ms, self.timer.grace_ms = t.settle_s * 1000, t.grace_s * 1000
+        self.timer.target_ms = spec.hold_seconds * 1000
+        d.debounce_ms, d.cooldown_ms = t.warn_debounce_s * 1000, t.warn_cooldown_s * 1000
+
     def finish(self) -> list[HoldEvent]:
         return self.timer.finish()
 

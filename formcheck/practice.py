@@ -32,6 +32,7 @@ from .hold import Hold, Warning
 from .pipeline import FrameResult, Session
 from .pose import Pose
 from .routine import PlannedStep, Routine
+from .specs import PoseSpec
 from .setup_check import SetupReport, brightness, check_setup
 from .sources import Frame
 
@@ -125,6 +126,16 @@ class Practice:
     @property
     def current(self) -> PlannedStep | None:
         return self.steps[self._index] if 0 <= self._index < len(self.steps) else None
+
+    def replace_spec(self, old: PoseSpec, new: PoseSpec) -> None:
+        """A spec file was edited and reloaded: every step using ``old`` uses
+        ``new`` from now on, and a running step's session carries on with it."""
+        self.steps = tuple(PlannedStep(p.index, p.step, new) if p.spec is old else p for p in self.steps)
+        st = self._state
+        if st is not None and st.planned.spec is old:
+            st.planned = self.steps[self._index]
+            if st.session is not None:
+                st.session.replace_spec(dataclasses.replace(new, hold_seconds=st.planned.target_s))
 
     # --- transitions -----------------------------------------------------------
     def _emit(self, kind: str, t: float, **kw) -> None:

@@ -190,19 +190,28 @@ def single_pose_routine(pose: str, hold_seconds: float | None = None) -> Routine
     return Routine(name=pose, title=pose, steps=(Step(pose, None, hold_seconds, 0.0),))
 
 
-def plan(routine: Routine) -> tuple[PlannedStep, ...]:
-    """Load every step's spec; all unknown names are reported at once."""
+def step_spec(routine: Routine, step: Step, level: str | None = None) -> PoseSpec:
+    """Load one step's spec (a name, or a path relative to the routine file), at ``level``."""
+    from .levels import apply_level
+
+    ref = step.pose
+    if ref.endswith(".toml") or "/" in ref:
+        p = Path(ref)
+        base = Path(routine.path).parent if routine.path else Path(".")
+        ref = str(p if p.is_absolute() or p.exists() else base / p)
+    return apply_level(resolve_spec(ref), level)
+
+
+def plan(routine: Routine, level: str | None = None) -> tuple[PlannedStep, ...]:
+    """Load every step's spec (at ``level``: gentle, standard, deep; None: as
+    written); all unknown names are reported at once."""
     problems: list[str] = []
     known = available_specs()
-    base = Path(routine.path).parent if routine.path else Path(".")
     loaded: dict[str, PoseSpec] = {}
     out: list[PlannedStep] = []
     for i, step in enumerate(routine.steps):
         ref = step.pose
-        if ref.endswith(".toml") or "/" in ref:
-            p = Path(ref)
-            ref = str(p if p.is_absolute() or p.exists() else base / p)
-        elif ref not in known:
+        if not (ref.endswith(".toml") or "/" in ref) and ref not in known:
             if f"unknown pose '{ref}'" not in " ".join(problems):
                 close = difflib.get_close_matches(ref, known, n=2, cutoff=0.5)
                 hint = f"did you mean {' or '.join(close)}?" if close else \
@@ -210,7 +219,7 @@ def plan(routine: Routine) -> tuple[PlannedStep, ...]:
                 problems.append(f"{routine.path or routine.name}: step {i + 1}: unknown pose '{ref}'; {hint}")
             continue
         try:
-            spec = loaded[ref] if ref in loaded else resolve_spec(ref)
+            spec = loaded[ref] if ref in loaded else step_spec(routine, step, level)
         except FormcheckError as e:
             problems.append(f"{routine.path or routine.name}: step {i + 1}: {str(e).splitlines()[0]}")
             continue

@@ -78,6 +78,17 @@ class PoseSpec:
     timing: Timing = field(default_factory=Timing)
     description: str = ""
     path: str | None = None
+    # A personal overlay or a level keeps the spec it changed, so tools can
+    # show what differs and live reload can watch every file involved.
+    based_on: "PoseSpec | None" = None
+    level: str = "standard"  # gentle | standard | deep (see levels.py)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The spec files this spec was built from (overlay first, then its base)."""
+        own = (self.path,) if self.path else ()
+        rest = self.based_on.files if self.based_on is not None else ()
+        return own + tuple(f for f in rest if f not in own)
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == kind)
@@ -243,6 +254,13 @@ def _check_consistency(p: _Problems, rules: list[Rule]) -> None:
             p.add(rid, f"{n} rules share this id; give them distinct 'id' fields")
 
 
+def consistency_problems(rules: tuple[Rule, ...] | list[Rule], source: str = "spec") -> list[str]:
+    """The limit/range and id problems of a rule set (for specs changed in code)."""
+    p = _Problems(source)
+    _check_consistency(p, list(rules))
+    return p.items
+
+
 def parse_spec(data: dict, source: str, default_name: str) -> PoseSpec:
     """Validate parsed TOML. Raises FormcheckError listing every problem."""
     p = _Problems(source)
@@ -306,7 +324,7 @@ class SpecError(FormcheckError):
         self.problems = problems
 
 
-def load_spec_file(path: str | Path) -> PoseSpec:
+def load_spec_file(path: str | Path, _depth: int = 0) -> PoseSpec:
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -318,6 +336,10 @@ def load_spec_file(path: str | Path) -> PoseSpec:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise SpecError(f"{path}: not valid TOML", [f"{path}: {e}"])
+    if "base" in data:  # a personal overlay of another spec (see spec_overlay.py)
+        from .spec_overlay import load_overlay
+
+        return load_overlay(data, path, _depth)
     return parse_spec(data, str(path), path.stem)
 
 

@@ -11,8 +11,7 @@ from ..errors import FormcheckError
 from ..evaluate import evaluate_once
 from ..recognize import best_pose
 from ..report import verdict_dict
-from ..specs import load_all_specs, resolve_spec
-from .common import add_pose_arg
+from .common import add_pose_arg, load_poses
 
 
 def register(sub) -> None:
@@ -71,7 +70,7 @@ def _print_human(result: dict) -> None:
 
 
 def run(args) -> int:
-    specs = [resolve_spec(args.pose)] if args.pose else load_all_specs()
+    specs = load_poses(args)
     from ..estimator import PoseEstimator
 
     failed = 0

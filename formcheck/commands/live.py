@@ -9,6 +9,7 @@ import sys
 import time
 
 from ..errors import FormcheckError
+from ..levels import LEVELS
 from ..outputs import check_writable, write_atomic
 from ..recording import is_recording_path
 from ..routine import available_routines, plan, resolve_routine, single_pose_routine
@@ -45,6 +46,9 @@ def register(sub) -> None:
     what.add_argument("--pose", metavar="NAME", help="one pose: a name from 'formcheck poses' or a .toml path")
     what.add_argument("--routine", metavar="NAME", help="a routine: a name from --list-routines or a .toml path")
     what.add_argument("--list-routines", action="store_true", help="list the bundled routines and exit")
+    p.add_argument("--level", choices=LEVELS, default=None,
+                   help="gentle: warn sooner and ask less; deep: ask more, limits unchanged "
+                        "(default: each spec as written; see pose_specs/TUNING.md)")
     p.add_argument("--hold", type=float, metavar="S", help="with --pose: the target hold in seconds")
     p.add_argument("--headless", action="store_true", help="no window, no prompts; print events instead")
     p.add_argument("--mute", action="store_true", help="no sound")
@@ -92,6 +96,31 @@ class _Window:
         self.cv2.destroyAllWindows()
 
 
+class _SpecReloader:
+    """Re-reads the current step's spec when its file is saved: a spec (or a
+    personal overlay) can be tuned while practising. A broken edit is refused
+    with one line and the last good spec stays."""
+
+    def __init__(self, practice, routine, level):
+        self.practice, self.routine, self.level = practice, routine, level
+        self._watching = None  # (spec, SpecWatcher)
+
+    def __call__(self, frame) -> None:
+        from ..reload import SpecWatcher
+        from ..routine import step_spec
+
+        p = self.practice.current
+        if p is None:
+            return
+        if self._watching is None or self._watching[0] is not p.spec:
+            self._watching = (p.spec, SpecWatcher(p.spec, lambda: step_spec(self.routine, p.step, self.level)))
+        spec, watcher = self._watching
+        new = watcher.check(frame.t_ms)
+        if new is not None:
+            self.practice.replace_spec(spec, new)
+            self._watching = (new, watcher)
+
+
 def _ask_feeling(when: str) -> int | None:
     while True:
         try:
@@ -126,7 +155,7 @@ def run_command(args) -> int:
     if args.report and not args.pose:
         raise FormcheckError("--report goes with --pose; a routine's results go to the history (formcheck history)")
     routine = resolve_routine(args.routine) if args.routine else single_pose_routine(args.pose, args.hold)
-    steps = plan(routine)
+    steps = plan(routine, args.level)
     for path, what in ((args.audio_out, "audio file"), (args.report, "report")):
         if path:
             check_writable(path, what)
@@ -192,7 +221,8 @@ def _practise(args, routine, steps, source, store, feeling_before, interactive) 
         estimator = PoseEstimator(static=False)
     stats = None
     try:
-        stats = run_practice(source, practice, estimator, sinks, screen, late_sinks=late_sinks)
+        stats = run_practice(source, practice, estimator, sinks, screen, late_sinks=late_sinks,
+                             before_step=_SpecReloader(practice, routine, args.level))
     finally:
         # Whatever happened, close the step and keep the session.
         status = stats.outcome if stats is not None else "failed"

@@ -11,8 +11,7 @@ from ..recording import is_recording_path
 from ..report import session_report, to_json
 from ..runner import AnnotatedVideo, LandmarkRecorder, RunOutcome, run
 from ..sources import open_source
-from ..specs import resolve_spec
-from .common import add_pose_arg, say
+from .common import add_pose_arg, load_pose, say
 
 
 def register(sub) -> None:
@@ -89,7 +88,7 @@ def process_video(path: str, spec, out: str | None = None, report_path: str | No
 
 
 def run_command(args) -> int:
-    spec = resolve_spec(args.pose)
+    spec = load_pose(args)
     report, outcome = process_video(args.file, spec, args.out, args.report, args.save_landmarks,
                                     args.start, args.end, args.stride)
     for line in summary_lines(report):
