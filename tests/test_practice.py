@@ -145,3 +145,34 @@ def test_a_sided_step_times_only_its_side():
     feats = F.compute(pose, spec.features)
     assert Evaluator(spec, "right").step(feats).side == "right"
     assert Evaluator(spec, "left").step(feats).side == "left"
+
+
+def test_an_edited_spec_file_applies_to_the_running_step(tmp_path, dog):
+    import os
+
+    from formcheck.commands.live import _SpecReloader
+    from formcheck.live_loop import run_practice
+    from formcheck.specs import resolve_spec
+
+    spec_file = tmp_path / "my_dog.toml"
+    text = open(resolve_spec("downward_dog").path).read()
+    spec_file.write_text(text)
+    r = routine(Step(str(spec_file), None, 30.0, 0.0))
+    p = Practice(r, plan(r))
+
+    class Editor:  # saves an edited title at 5 s, as a person tuning the spec would
+        def on_update(self, u):
+            if u.frame.t_ms >= 5000 and "Edited dog" not in spec_file.read_text():
+                spec_file.write_text(text.replace('title = "', 'title = "Edited dog ', 1))
+                os.utime(spec_file, ns=(10**18, 10**18))
+
+    class Source:
+        problem = None
+
+        def __iter__(self):
+            return (f.__class__(f.index, f.t_ms, f.image, pose, recorded=True) for f, pose in frames(still(dog, 8)))
+
+    run_practice(Source(), p, None, [], late_sinks=[Editor()], before_step=_SpecReloader(p, r, None))
+    assert p.current.spec.title.startswith("Edited dog")
+    session = p.sessions[-1][1]
+    assert session.spec.title.startswith("Edited dog") and session.spec.hold_seconds == 30.0

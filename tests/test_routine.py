@@ -95,3 +95,9 @@ def test_a_users_routine_is_found_by_name(tmp_path, monkeypatch):
     (d / "my-morning.toml").write_text('title = "Mine"\n[[step]]\npose = "staff"\nhold_seconds = 15\n')
     r = resolve_routine("my-morning")
     assert r.title == "Mine" and plan(r)[0].target_s == 15
+
+
+def test_a_level_applies_to_every_step():
+    r = parse_routine({"step": [{"pose": "staff"}, {"pose": "low_cobra"}]}, "r.toml", "r")
+    assert {p.spec.level for p in plan(r, "gentle")} == {"gentle"}
+    assert {p.spec.level for p in plan(r)} == {"standard"}
