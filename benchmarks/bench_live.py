@@ -255,7 +255,8 @@ def pct(xs, q):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=2, help="frame-to-screen rounds (bare and formcheck each)")
+    ap.add_argument("--no-warning", action="store_true", help="skip the warning-latency part")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
     if args.child:
@@ -286,7 +287,7 @@ def main() -> None:
                 results.setdefault(mode, []).append(line)
                 print(f"round {r + 1} {mode:>9}: {line}", flush=True)
         rows = []
-        for name, src, pose, seg, loops in WARNING_CLIPS:
+        for name, src, pose, seg, loops in () if args.no_warning else WARNING_CLIPS:
             c = Path(d) / f"{pose}_loop.mp4"
             make_clip(c, src, *seg, loops=loops)
             res = in_child("warning", str(c), pose, "0")
@@ -300,8 +301,9 @@ def main() -> None:
     if args.rounds:
         _frame_summary(results)
     w = results["warning"]
-    print(f"  limit crossed -> spoken warning: median {w['median_s']} s, max {w['max_s']} s over "
-          f"{w['warned']} timed crossings of {len(w['crossings'])} (target <= 0.6 s)")
+    if not args.no_warning:
+        print(f"  limit crossed -> spoken warning: median {w['median_s']} s, max {w['max_s']} s over "
+              f"{w['warned']} timed crossings of {len(w['crossings'])} (target <= 0.6 s)")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 
