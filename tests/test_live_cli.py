@@ -192,3 +192,20 @@ def test_window_mode_runs_on_a_screen(tmp_path):
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert run.returncode == 0, run.stderr
     assert "hold target reached" in run.stdout
+
+
+def test_feeling_prompt_accepts_0_to_10_and_enter_to_skip(monkeypatch, capsys):
+    from formcheck.commands.live import _ask_feeling
+
+    answers = iter(["11", "seven", "7"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    assert _ask_feeling("now") == 7
+    assert capsys.readouterr().out.count("whole number from 0 to 10") == 2
+    monkeypatch.setattr("builtins.input", lambda prompt: "")
+    assert _ask_feeling("now") is None
+
+    def eof(prompt):
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", eof)
+    assert _ask_feeling("now") is None
