@@ -79,6 +79,13 @@ class _Body:
         self.forward_trunk = _unit(np.cross(self.lateral, self.trunk_up))
         # Facing direction relative to gravity, for leaning forward or back.
         self.forward_body = _unit(np.cross(self.lateral, UP))
+        # Where the feet point (heel to toes, level part): "forward" for a
+        # standing person even in a side view, where the hip line (and so
+        # forward_body) is mostly depth, the axis the model guesses worst.
+        toes = (self.p("left_foot_index") + self.p("right_foot_index")) / 2
+        heels = (self.p("left_heel") + self.p("right_heel")) / 2
+        feet = toes - heels
+        self.forward_feet = _unit(feet - np.dot(feet, UP) * UP)
 
     def p(self, name: str) -> np.ndarray:
         return self.w[LANDMARK[name]]
@@ -127,6 +134,11 @@ def _elevation(a: str, b: str) -> Callable[[_Body, str], Measurement]:
     return compute
 
 
+def _shin_elevation(body: _Body, side: str) -> Measurement:
+    value = angle_between(body.s(side, "ankle") - body.s(side, "knee"), DOWN)
+    return Measurement(value, body.v(f"{side}_knee", f"{side}_ankle"))
+
+
 # --- whole-body features ---------------------------------------------------
 
 def _trunk_incline(body: _Body) -> Measurement:
@@ -149,6 +161,19 @@ def _twist(body: _Body) -> Measurement:
     # Positive: shoulders turned toward the person's left.
     return Measurement(float(np.degrees(np.arctan2(sin, cos))),
                        body.v("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+
+
+def _twist_amount(body: _Body) -> Measurement:
+    m = _twist(body)
+    return Measurement(abs(m.value), m.visibility)
+
+
+def _reach_lean(body: _Body) -> Measurement:
+    wrists = (body.p("left_wrist") + body.p("right_wrist")) / 2
+    reach = wrists - body.mid_shoulder
+    value = _signed(angle_between(reach, UP), float(np.dot(reach, body.forward_feet)))
+    return Measurement(value, min(body.v_pairs("shoulder", "wrist", "heel", "foot_index"),
+                                  body.v_pairs("elbow")))
 
 
 def _neck_flexion(body: _Body) -> Measurement:
@@ -199,6 +224,9 @@ _SIDED: dict[str, tuple[FeatureDef, Callable[[_Body, str], Measurement]]] = {
         (FeatureDef("leg_elevation", True, "deg", "ankle",
                     "whole leg (hip to ankle) against straight down; 180 = leg pointing up"),
          _elevation("hip", "ankle")),
+        (FeatureDef("shin_elevation", True, "deg", "ankle",
+                    "shin (knee to ankle) against straight down; 0 standing, 90 shin level (kneeling "
+                    "on it), 180 foot straight above the knee (foot up a wall)"), _shin_elevation),
         (FeatureDef("arm_elevation", True, "deg", "elbow",
                     "upper arm (shoulder to elbow) against straight down; 180 = arm straight up"),
          _elevation("shoulder", "elbow")),
@@ -215,6 +243,13 @@ _WHOLE: dict[str, tuple[FeatureDef, Callable[[_Body], Measurement]]] = {
          _trunk_lean),
         (FeatureDef("twist", False, "deg", "shoulder",
                     "shoulder line turned against the hip line about the trunk; + toward the left"), _twist),
+        (FeatureDef("twist_amount", False, "deg", "shoulder",
+                    "how far the shoulder line is turned against the hip line, either way (|twist|)"),
+         _twist_amount),
+        (FeatureDef("reach_lean", False, "deg", "wrist",
+                    "mid-shoulder to mid-wrist against straight up, signed by where the feet point: "
+                    "0 arms straight overhead, - hands reaching back behind the head (leaning back), "
+                    "+ reaching forward; 180 arms hanging down"), _reach_lean),
         (FeatureDef("neck_flexion", False, "deg", "nose",
                     "head (mid-shoulder to mid-ear) against the trunk line, signed: + chin forward, "
                     "- head tipped back"), _neck_flexion),

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Protocol
 
 from . import features as feats
+from .count import Rep, RepCounter
 from .evaluate import Evaluator, Verdict
 from .hold import HoldEvent, HoldState, HoldTimer, Warning, WarningDebouncer
 from .pose import Pose
@@ -26,6 +27,7 @@ class FrameResult:
     hold: HoldState
     hold_events: tuple[HoldEvent, ...]
     warnings: tuple[Warning, ...]
+    reps: tuple[Rep, ...] = ()  # repetitions counted on this frame ([[count]] rules)
 
 
 class Sink(Protocol):
@@ -45,6 +47,7 @@ class Session:
         self.evaluator = Evaluator(self.spec, self.working_side)
         self.timer = HoldTimer(self.spec)
         self.debouncer = WarningDebouncer(self.spec)
+        self.counter = RepCounter(self.spec)
         self.frames = 0
         self.first_t_ms: float | None = None
         self.last_t_ms: float | None = None
@@ -58,6 +61,7 @@ class Session:
         verdict = self.evaluator.step(features)
         hold, events = self.timer.step(t, verdict)
         warnings = self.debouncer.step(t, verdict)
+        reps = self.counter.step(t, verdict, features)
         # Time in good form over the whole run: time between consecutive good frames.
         if verdict.form_ok:
             if self._last_good_t is not None:
@@ -69,7 +73,8 @@ class Session:
         if self.first_t_ms is None:
             self.first_t_ms = t
         self.last_t_ms = t
-        return FrameResult(frame, raw_pose, pose, features, verdict, hold, tuple(events), tuple(warnings))
+        return FrameResult(frame, raw_pose, pose, features, verdict, hold, tuple(events), tuple(warnings),
+                           tuple(reps))
 
     def replace_spec(self, spec: PoseSpec) -> None:
         """Judge the following frames by ``spec`` (live reload of an edited file).

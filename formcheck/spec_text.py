@@ -71,6 +71,17 @@ def spec_words(spec: PoseSpec) -> list[str]:
         for r in rules:
             lines.append(f"  - {rule_words(r)}   [{r.id}]")
             lines.append(f"      {r.feature}: {FEATURES[r.feature].description}")
+    if spec.variant_of:
+        lines.append(f"  in a still image this is a {spec.variant_of}; recognition names that pose")
+    if spec.aliases:
+        lines.append("  also filed as: " + ", ".join(spec.aliases))
+    if spec.counts:
+        lines.append("Counted while in the pose:")
+        for c in spec.counts:
+            where = " per side" if c.sides != (None,) else ""
+            target = f", aiming for {c.target}" if c.target else ""
+            lines.append(f"  - {c.label}{where}: {c.feature} dips below {c.dip_below:g} and comes back "
+                         f"above {c.return_above:g}{target}   [{c.id}]")
     return lines
 
 

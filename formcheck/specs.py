@@ -67,6 +67,25 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class CountRule:
+    """Counts repetitions of a movement made inside the pose, per side.
+
+    A repetition on a side is the feature dipping below ``dip_below`` and
+    then coming back above ``return_above`` (counted on the return), while the
+    person is in the pose. The gap between the two thresholds keeps jitter
+    from counting twice. See ``count.py``.
+    """
+
+    id: str
+    feature: str
+    sides: tuple[str | None, ...]  # anatomical sides counted separately; (None,) for whole-body
+    dip_below: float
+    return_above: float
+    target: int | None = None  # repetitions per side to aim for
+    label: str = "repetitions"  # what one repetition is called in reports ("pedals")
+
+
+@dataclass(frozen=True)
 class PoseSpec:
     name: str
     title: str
@@ -78,6 +97,14 @@ class PoseSpec:
     timing: Timing = field(default_factory=Timing)
     description: str = ""
     path: str | None = None
+    # Other names the pose goes by (folder names in labelled footage, e.g. a
+    # wall psoas stretch is filed as "low_lunge"); used by 'spec test'.
+    aliases: tuple[str, ...] = ()
+    # A still image of this pose looks like the named pose (walk your dog is a
+    # downward dog with pedalling): recognition names the base pose, and
+    # 'spec test' does not count accepting the base's images as a mistake.
+    variant_of: str | None = None
+    counts: tuple[CountRule, ...] = ()
     # A personal overlay or a level keeps the spec it changed, so tools can
     # show what differs and live reload can watch every file involved.
     based_on: "PoseSpec | None" = None
@@ -95,7 +122,7 @@ class PoseSpec:
 
     @property
     def features(self) -> set[str]:
-        return {r.feature for r in self.rules}
+        return {r.feature for r in self.rules} | {c.feature for c in self.counts}
 
 
 # --- loading -----------------------------------------------------------------
@@ -159,7 +186,8 @@ _RULE_KEYS = {
     "limit": {"feature", "side", "above", "below", "hysteresis", "cue", "id"},
 }
 _TOP_KEYS = {"name", "title", "view", "hold_seconds", "min_visibility", "sided", "hysteresis",
-             "description", "timing", *KINDS}
+             "description", "timing", "aliases", "variant_of", "count", *KINDS}
+_COUNT_KEYS = {"id", "feature", "side", "dip_below", "return_above", "target", "label"}
 _TIMING_KEYS = {"settle_seconds", "grace_seconds", "warn_debounce_seconds", "warn_cooldown_seconds"}
 
 
@@ -220,6 +248,49 @@ def _parse_rule(p: _Problems, kind: str, n: int, table: Any, sided: bool,
         rule = Rule(**common, low=low, high=high, required=_bool(p, where, table, "required", True),
                     cue_low=_text(p, where, table, "cue_low"), cue_high=_text(p, where, table, "cue_high"))
     return None if len(p.items) > before else rule
+
+
+def _parse_count(p: _Problems, n: int, table: Any) -> CountRule | None:
+    where = f"[[count]] #{n}"
+    if not isinstance(table, dict):
+        p.add(where, "must be a table of fields")
+        return None
+    before = len(p.items)
+    _unknown_keys(p, where, table, _COUNT_KEYS)
+    feature = table.get("feature")
+    if not isinstance(feature, str) or feature not in FEATURES:
+        p.add(where, "field 'feature' is missing or unknown" +
+              (f"; {suggest(feature)}" if isinstance(feature, str) else ""))
+        return None
+    fdef = FEATURES[feature]
+    side = _text(p, where, table, "side", "both" if fdef.sided else None, ("left", "right", "both"))
+    if not fdef.sided and "side" in table:
+        p.add(where, f"field 'side': '{feature}' belongs to the whole body and has no side; remove 'side'")
+    sides: tuple[str | None, ...] = (None,) if not fdef.sided else (
+        ("left", "right") if side == "both" else (side,))
+    dip = _number(p, where, table, "dip_below")
+    back = _number(p, where, table, "return_above")
+    if dip is None or back is None:
+        p.add(where, "a count needs 'dip_below' and 'return_above' (a repetition dips below the first "
+                     "and is counted when it comes back above the second)")
+    elif back <= dip:
+        p.add(where, f"'return_above' ({back:g}) must be greater than 'dip_below' ({dip:g})")
+    target = table.get("target")
+    if target is not None and (isinstance(target, bool) or not isinstance(target, int) or target < 1):
+        p.add(where, f"field 'target' must be a whole number >= 1, got {target!r}")
+    rule_id = _text(p, where, table, "id") or f"count:{feature}"
+    label = _text(p, where, table, "label", "repetitions") or "repetitions"
+    if len(p.items) > before:
+        return None
+    return CountRule(rule_id, feature, sides, dip, back, target, label)
+
+
+def _names(p: _Problems, data: dict, key: str) -> tuple[str, ...]:
+    v = data.get(key, [])
+    if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+        p.add("top level", f"field '{key}' must be a list of names, e.g. [\"low_lunge\"]")
+        return ()
+    return tuple(v)
 
 
 def _check_consistency(p: _Problems, rules: list[Rule]) -> None:
@@ -298,6 +369,15 @@ def parse_spec(data: dict, source: str, default_name: str) -> PoseSpec:
     if sided and not any(r.side in ("working", "other") for r in rules):
         p.add("top level", "'sided = true' but no rule uses side = 'working' or 'other'")
     _check_consistency(p, rules)
+    counts: list[CountRule] = []
+    count_tables = data.get("count", [])
+    if not isinstance(count_tables, list):
+        p.add("[[count]]", "must be an array of tables: write each under its own [[count]] line")
+    else:
+        for n, table in enumerate(count_tables, 1):
+            c = _parse_count(p, n, table)
+            if c is not None:
+                counts.append(c)
     spec = PoseSpec(
         name=name,
         title=_text(p, "top level", data, "title", name) or name,
@@ -309,6 +389,9 @@ def parse_spec(data: dict, source: str, default_name: str) -> PoseSpec:
         timing=timing,
         description=_text(p, "top level", data, "description", "") or "",
         path=source,
+        aliases=_names(p, data, "aliases"),
+        variant_of=_text(p, "top level", data, "variant_of"),
+        counts=tuple(counts),
     )
     if p.items:
         head = f"{source}: {len(p.items)} problem(s) in the spec; fix them and try again"

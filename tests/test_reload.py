@@ -126,6 +126,7 @@ def test_reload_keeps_hysteresis_of_rules_that_stay():
     feats = {f"{n}.{s}": Measurement(v, 1.0) for n, v in (("hip", 80.0), ("shoulder", 150.0), ("knee", 170.0))
              for s in ("left", "right")}
     feats["trunk_incline"] = Measurement(130.0, 1.0)
+    feats["chest_facing"] = Measurement(40.0, 1.0)  # downward_dog's pose rules need the chest toward the floor
     assert ev.step(feats).form_ok
     feats["knee.left"] = Measurement(128.5, 1.0)  # 1.5 below the form edge 130: inside the hysteresis
     carried = ev.continued(replace(dog))

@@ -16,7 +16,7 @@ def test_validate_reports_each_file(tmp_path):
     bad.write_text('name = "x"\n[[pose]]\nfeature = "kne"\nrange = [1, 2]\n')
     proc = run_cli("spec", "validate", str(good), str(bad))
     assert proc.returncode == 2
-    assert f"ok {good}: good (4 pose, 3 form, 1 limit rules, overlay of staff)" in proc.stdout
+    assert f"ok {good}: good (5 pose, 3 form, 1 limit rules, overlay of staff)" in proc.stdout
     assert "unknown feature 'kne'" in proc.stderr and "did you mean 'knee'" in proc.stderr
     assert run_cli("spec", "validate", str(good)).returncode == 0
 

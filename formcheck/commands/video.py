@@ -44,6 +44,9 @@ def summary_lines(report: dict) -> list[str]:
     for w in report["warnings"]:
         lines.append(f"  warning at {w['t_s']:.1f}s ({w['rule']}): {w['cue']}")
     lines.append(f"  time in good form {report['time_in_form_s']:.1f}s, longest hold {report['longest_hold_s']:.1f}s")
+    for c in report.get("counts", []):  # [[count]] rules, e.g. pedals per side
+        target = f" (target {c['target']} each)" if c["target"] else ""
+        lines.append(f"  {c['label']}: " + ", ".join(f"{k} {v}" for k, v in c["sides"].items()) + target)
     return lines
 
 
@@ -88,6 +91,9 @@ def process_video(path: str, spec, out: str | None = None, report_path: str | No
 
 
 def run_command(args) -> int:
+    if args.pose == "auto":  # follow the pose over time: see formcheck/auto.py
+        from ..auto import run_command as run_auto
+        return run_auto(args)
     spec = load_pose(args)
     report, outcome = process_video(args.file, spec, args.out, args.report, args.save_landmarks,
                                     args.start, args.end, args.stride)

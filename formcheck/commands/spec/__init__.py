@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from importlib import import_module
 
-SUBCOMMANDS = ("validate", "show", "diff", "new")
+SUBCOMMANDS = ("validate", "show", "diff", "new", "test")
 
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "spec", help="tools for spec authors (validate, show, diff, new)",
+        "spec", help="tools for spec authors (validate, show, diff, new, test)",
         description="Check, read, compare and start pose spec files (full specs and personal overlays).")
     spec_sub = p.add_subparsers(dest="spec_command", metavar="SUBCOMMAND", parser_class=type(p))
     for name in SUBCOMMANDS:
