@@ -155,7 +155,7 @@ class _CrossingProbe:
 
 
 def _live(clip: str, pose: str, hold_s: float, cooldown_s: float | None, workdir: str, start_s: float = 0.0,
-          probe: bool = False):
+          probe: bool = False, debounce_s: float | None = None):
     """The live command's path, assembled as ``formcheck live`` does, with
     the delays kept. Returns (stats, source, audio log, voice)."""
     import dataclasses
@@ -175,10 +175,14 @@ def _live(clip: str, pose: str, hold_s: float, cooldown_s: float | None, workdir
 
     routine = Routine(pose, pose, (Step(pose, None, hold_s, 0.0),), get_ready_seconds=1.0)
     steps = plan(routine)
-    if cooldown_s is not None:
+    if cooldown_s is not None or debounce_s is not None:
         p = steps[0]
-        spec = dataclasses.replace(p.spec, timing=dataclasses.replace(p.spec.timing, warn_cooldown_s=cooldown_s))
-        steps = (PlannedStep(p.index, p.step, spec),)
+        timing = p.spec.timing
+        if cooldown_s is not None:
+            timing = dataclasses.replace(timing, warn_cooldown_s=cooldown_s)
+        if debounce_s is not None:
+            timing = dataclasses.replace(timing, warn_debounce_s=debounce_s)
+        steps = (PlannedStep(p.index, p.step, dataclasses.replace(p.spec, timing=timing)),)
     source = CameraSource(clip, start_s=start_s)
     store = HistoryStore.open(Path(workdir) / "h.sqlite")
     store.begin_session(routine.name, source.info.name, None)
@@ -209,12 +213,14 @@ def run_formcheck(clip: str) -> dict:
             "overhead_ms": [a - m for a, m in zip(stats.frame_to_screen_ms, stats.model_ms)]}
 
 
-def run_warning(clip: str, pose: str, start_s: float) -> dict:
+def run_warning(clip: str, pose: str, start_s: float, debounce_s: float | None) -> dict:
     """Every onset of a raw crossing -> the first spoken warning after it."""
     import numpy as np
 
     with tempfile.TemporaryDirectory() as d:
-        stats, source, audio, voice, probe = _live(clip, pose, 600.0, 1.0, d, start_s=start_s, probe=True)
+        stats, source, audio, voice, probe = _live(clip, pose, 600.0, 1.0, d, start_s=start_s, probe=True,
+                                                   debounce_s=debounce_s)
+        debounce = stats.last_update.step.spec.timing.warn_debounce_s if stats.last_update else None
     spoken = [(t, label) for t, label in audio.log if "Ease off" in label]
     onsets = probe.onsets_s()
     rows = []
@@ -235,7 +241,7 @@ def run_warning(clip: str, pose: str, start_s: float) -> dict:
             onset = float(loud[0]) / 22050 if len(loud) else 0.0
         rows.append({"crossed_s": round(t_cross, 3), "said_s": None if said is None else round(said[0], 3),
                      "latency_s": None if said is None else round(said[0] - t_cross + onset, 3)})
-    return {"crossings": rows, "frames": stats.frames, "dropped": source.dropped}
+    return {"crossings": rows, "frames": stats.frames, "dropped": source.dropped, "debounce_s": debounce}
 
 
 def in_child(mode: str, *args) -> dict:
@@ -257,12 +263,15 @@ def main() -> None:
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     ap.add_argument("--rounds", type=int, default=2, help="frame-to-screen rounds (bare and formcheck each)")
     ap.add_argument("--no-warning", action="store_true", help="skip the warning-latency part")
+    ap.add_argument("--debounce", type=float, default=None, metavar="S",
+                    help="warning part: use this debounce instead of each spec's own (the debounce is "
+                         "spec policy and adds to the latency one for one)")
     ap.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = ap.parse_args()
     if args.child:
         mode, clip, *rest = args.child
         if mode == "warning":
-            print(json.dumps(run_warning(clip, rest[0], float(rest[1]))))
+            print(json.dumps(run_warning(clip, rest[0], float(rest[1]), json.loads(rest[2]))))
         else:
             print(json.dumps(run_bare(clip) if mode == "bare" else run_formcheck(clip)))
         return
@@ -290,9 +299,9 @@ def main() -> None:
         for name, src, pose, seg, loops in () if args.no_warning else WARNING_CLIPS:
             c = Path(d) / f"{pose}_loop.mp4"
             make_clip(c, src, *seg, loops=loops)
-            res = in_child("warning", str(c), pose, "0")
-            print(f"warning, {name}: {res['crossings']}", flush=True)
-            rows += [dict(r, clip=name) for r in res["crossings"]]
+            res = in_child("warning", str(c), pose, "0", json.dumps(args.debounce))
+            print(f"warning, {name} (debounce {res['debounce_s']} s): {res['crossings']}", flush=True)
+            rows += [dict(r, clip=name, debounce_s=res["debounce_s"]) for r in res["crossings"]]
         lat = [r["latency_s"] for r in rows if r["latency_s"] is not None]
         results["warning"] = {"crossings": rows, "warned": len(lat),
                               "median_s": round(statistics.median(lat), 3) if lat else None,

@@ -159,26 +159,44 @@ def _recording(stem):
 
 
 def test_spoken_warning_is_on_the_session_timeline(tmp_path):
-    """A landmark recording stands in for the camera (no model, no pacing): the
-    warning printed at t is heard in the WAV from t on."""
-    rec = _recording("low_cobra_from_tabletop")
-    wav = tmp_path / "a.wav"
-    run = subprocess.run([sys.executable, "-m", "formcheck.cli", "live", "--camera", str(rec), "--headless",
-                          "--pose", "low_cobra", "--db", str(tmp_path / "h.sqlite"), "--audio-out", str(wav)],
-                         capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr
-    warn = [l for l in run.stdout.splitlines() if "WARNING" in l]
-    if not warn:
-        pytest.skip("the installed low_cobra spec raises no warning on this clip")
-    t = float(warn[0].split("s")[0])
-    with wave.open(str(wav)) as w:
+    """The staff clip folds forward past the limit: the warning event at t is
+    heard in the WAV from t on, and recorded in the history at t."""
+    from formcheck.audio import AudioOut, Speech, WavTimeline
+    from formcheck.live_loop import run_practice
+    from formcheck.live_sinks import HistoryRecorder, VoiceCoach
+    from formcheck.practice import Practice
+    from formcheck.routine import plan, single_pose_routine
+    from formcheck.sources import RecordingSource
+    from formcheck.store import HistoryStore
+    from formcheck.voice import Voice
+
+    rec = _recording("staff_hold_talking_then_fold_woman")
+    routine = single_pose_routine("staff")
+    practice = Practice(routine, plan(routine))
+    practice.command("continue")  # the clip is filmed from the front-side; the set-up check would wait
+    wav = WavTimeline(tmp_path / "a.wav")
+    voice = Voice(AudioOut([wav]), Speech())
+    store = HistoryStore.open(tmp_path / "h.sqlite")
+    store.begin_session("staff", "clip", None)
+    warnings = []
+
+    class Collect:
+        def on_update(self, u):
+            warnings.extend(e for e in u.events if e.kind == "warning")
+
+    run_practice(RecordingSource(rec, start_s=15.0), practice, None,
+                 [VoiceCoach(voice, lambda u: u.frame.t_ms / 1000.0)], late_sinks=[HistoryRecorder(store), Collect()])
+    wav.close()
+    if not warnings:
+        pytest.skip("the installed staff spec raises no warning on this clip")
+    t = warnings[0].t_ms / 1000
+    with wave.open(str(tmp_path / "a.wav")) as w:
         rate = w.getframerate()
         pcm = np.abs(np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32768.0)
     assert pcm[int(t * rate): int((t + 0.15) * rate)].max() > 0.05  # it starts at once
     assert (pcm[int(t * rate): int((t + 1.5) * rate)] > 0.02).mean() > 0.2  # and goes on (words or tones)
-    con = sqlite3.connect(tmp_path / "h.sqlite")
-    (t_s,) = con.execute("SELECT t_s FROM warnings").fetchone()
-    assert t_s == pytest.approx(t, abs=0.06)
+    (t_s,) = store.con.execute("SELECT t_s FROM warnings").fetchone()
+    assert t_s == pytest.approx(t, abs=0.001)
 
 
 @pytest.mark.skipif(not os.environ.get("DISPLAY") and not __import__("shutil").which("xvfb-run"),
