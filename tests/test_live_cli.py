@@ -159,44 +159,47 @@ def _recording(stem):
 
 
 def test_spoken_warning_is_on_the_session_timeline(tmp_path):
-    """The staff clip folds forward past the limit: the warning event at t is
+    """A real over-stretched low cobra held still: the warning event at t is
     heard in the WAV from t on, and recorded in the history at t."""
     from formcheck.audio import AudioOut, Speech, WavTimeline
     from formcheck.live_loop import run_practice
     from formcheck.live_sinks import HistoryRecorder, VoiceCoach
     from formcheck.practice import Practice
-    from formcheck.routine import plan, single_pose_routine
-    from formcheck.sources import RecordingSource
+    from formcheck.routine import Routine, Step, plan
     from formcheck.store import HistoryStore
     from formcheck.voice import Voice
+    from .live_fixtures import frames, still
 
-    rec = _recording("staff_hold_talking_then_fold_woman")
-    routine = single_pose_routine("staff")
-    practice = Practice(routine, plan(routine))
-    practice.command("continue")  # the clip is filmed from the front-side; the set-up check would wait
+    over = find_pose("low_cobra", "low_cobra", "overstretch")
+    routine = Routine("t", "t", (Step("low_cobra", None, 20.0, 0.0),), get_ready_seconds=1.0)
+    practice = Practice(routine, plan(routine), setup_timeout_s=1.0)
     wav = WavTimeline(tmp_path / "a.wav")
     voice = Voice(AudioOut([wav]), Speech())
     store = HistoryStore.open(tmp_path / "h.sqlite")
-    store.begin_session("staff", "clip", None)
+    store.begin_session("t", "stills", None)
     warnings = []
 
     class Collect:
         def on_update(self, u):
             warnings.extend(e for e in u.events if e.kind == "warning")
 
-    run_practice(RecordingSource(rec, start_s=15.0), practice, None,
-                 [VoiceCoach(voice, lambda u: u.frame.t_ms / 1000.0)], late_sinks=[HistoryRecorder(store), Collect()])
+    class Stills:
+        problem = None
+
+        def __iter__(self):
+            return (Frame(f.index, f.t_ms, None, pose, recorded=True) for f, pose in frames(still(over, 8)))
+
+    run_practice(Stills(), practice, None, [VoiceCoach(voice, lambda u: u.frame.t_ms / 1000.0)],
+                 late_sinks=[HistoryRecorder(store), Collect()])
     wav.close()
-    if not warnings:
-        pytest.skip("the installed staff spec raises no warning on this clip")
+    assert warnings
     t = warnings[0].t_ms / 1000
     with wave.open(str(tmp_path / "a.wav")) as w:
         rate = w.getframerate()
         pcm = np.abs(np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32768.0)
     assert pcm[int(t * rate): int((t + 0.15) * rate)].max() > 0.05  # it starts at once
     assert (pcm[int(t * rate): int((t + 1.5) * rate)] > 0.02).mean() > 0.2  # and goes on (words or tones)
-    (t_s,) = store.con.execute("SELECT t_s FROM warnings").fetchone()
-    assert t_s == pytest.approx(t, abs=0.001)
+    assert store.con.execute("SELECT t_s FROM warnings ORDER BY t_s").fetchone()[0] == pytest.approx(t, abs=0.001)
 
 
 @pytest.mark.skipif(not os.environ.get("DISPLAY") and not __import__("shutil").which("xvfb-run"),
