@@ -15,7 +15,6 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from .errors import FormcheckError
 from .specs import PoseSpec, SpecError, available_specs, resolve_spec

@@ -14,7 +14,7 @@ from formcheck.pose import Pose
 from formcheck.sources import Frame
 from formcheck.specs import resolve_spec
 
-from .conftest import DATA, FOOTAGE, cached_image_poses
+from .conftest import DATA, FOOTAGE, cached_image_poses  # noqa: F401  (FOOTAGE re-exported)
 
 ROUTINES = DATA / "routines"
 

@@ -1,6 +1,5 @@
 """The practice state machine, stepped through streams of real poses."""
 
-import numpy as np
 import pytest
 
 from formcheck.practice import ACTIVE, DONE, GET_READY, REST, SETUP, Practice

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 
 from ..errors import FormcheckError
 from ..levels import LEVELS
