@@ -40,10 +40,11 @@ class Session:
 
     spec: PoseSpec
     smoothing: OneEuroParams = field(default_factory=OneEuroParams)
+    working_side: str | None = None  # pin a sided spec to one side (see Evaluator)
 
     def __post_init__(self) -> None:
         self.smoother = PoseSmoother(self.smoothing)
-        self.evaluator = Evaluator(self.spec)
+        self.evaluator = Evaluator(self.spec, self.working_side)
         self.timer = HoldTimer(self.spec)
         self.debouncer = WarningDebouncer(self.spec)
         self.counter = RepCounter(self.spec)
