@@ -125,14 +125,31 @@ _BAD_ORDER = {OVER: 4, HIGH: 3, LOW: 3, UNSEEN: 1, OK: 0}
 class Evaluator:
     """Stateful (for hysteresis) evaluator of one spec; feed it frames in order."""
 
-    def __init__(self, spec: PoseSpec):
+    def __init__(self, spec: PoseSpec, working_side: str | None = None):
+        """``working_side`` pins a sided spec to one side (a routine step for the
+        left leg must not time the right); None lets the body decide."""
         self.spec = spec
-        self._assignments: tuple[str | None, ...] = ("left", "right") if spec.sided else (None,)
+        self.working_side = working_side
+        self._assignments: tuple[str | None, ...] = (
+            ((working_side,) if working_side else ("left", "right")) if spec.sided else (None,))
         self._prev: dict[tuple, str] = {}
         self._side: str | None = self._assignments[0]
+        self._kinds = {r.id: r.kind for r in spec.rules}
 
     def reset(self) -> None:
         self._prev.clear()
+
+    def continued(self, spec: PoseSpec) -> "Evaluator":
+        """An evaluator for ``spec`` (an edited version of this one's) that keeps the
+        hysteresis state and working side of the rules both share, so a reload
+        does not make values sitting near an edge flicker."""
+        new = Evaluator(spec, self.working_side)
+        kinds = {r.id: r.kind for r in spec.rules}
+        new._prev = {k: v for k, v in self._prev.items()
+                     if kinds.get(k[1]) is not None and kinds[k[1]] == self._kinds.get(k[1])}
+        if self._side in new._assignments:
+            new._side = self._side
+        return new
 
     def _judge_side(self, rule: Rule, side: str | None, working: str | None,
                     features: dict[str, Measurement] | None) -> SideResult:

@@ -13,6 +13,7 @@ can say *unseen* instead of judging a guess.
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
@@ -48,8 +49,13 @@ def feature_key(name: str, side: str | None) -> str:
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
-    n = float(np.linalg.norm(v))
+    n = math.sqrt(float(v @ v))  # np.linalg.norm costs several times more per call
     return v / n if n > 1e-9 else np.zeros(3)
+
+
+def _cross(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Cross product of two 3-vectors (np.cross is slow on single vectors)."""
+    return np.array([a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]])
 
 
 def angle_between(u: np.ndarray, v: np.ndarray) -> float:
@@ -76,9 +82,16 @@ class _Body:
         self.lateral = self.p("left_hip") - self.p("right_hip")
         # Facing direction relative to the trunk: lateral x trunk_up points
         # out of the chest (for someone facing the camera: toward the camera).
-        self.forward_trunk = _unit(np.cross(self.lateral, self.trunk_up))
+        self.forward_trunk = _unit(_cross(self.lateral, self.trunk_up))
         # Facing direction relative to gravity, for leaning forward or back.
-        self.forward_body = _unit(np.cross(self.lateral, UP))
+        self.forward_body = _unit(_cross(self.lateral, UP))
+        # Where the feet point (heel to toes, level part): "forward" for a
+        # standing person even in a side view, where the hip line (and so
+        # forward_body) is mostly depth, the axis the model guesses worst.
+        toes = (self.p("left_foot_index") + self.p("right_foot_index")) / 2
+        heels = (self.p("left_heel") + self.p("right_heel")) / 2
+        feet = toes - heels
+        self.forward_feet = _unit(feet - np.dot(feet, UP) * UP)
 
     def p(self, name: str) -> np.ndarray:
         return self.w[LANDMARK[name]]
@@ -127,6 +140,11 @@ def _elevation(a: str, b: str) -> Callable[[_Body, str], Measurement]:
     return compute
 
 
+def _shin_elevation(body: _Body, side: str) -> Measurement:
+    value = angle_between(body.s(side, "ankle") - body.s(side, "knee"), DOWN)
+    return Measurement(value, body.v(f"{side}_knee", f"{side}_ankle"))
+
+
 # --- whole-body features ---------------------------------------------------
 
 def _trunk_incline(body: _Body) -> Measurement:
@@ -144,11 +162,24 @@ def _twist(body: _Body) -> Measurement:
     hips = body.lateral - np.dot(body.lateral, axis) * axis
     shoulders = body.p("left_shoulder") - body.p("right_shoulder")
     shoulders = shoulders - np.dot(shoulders, axis) * axis
-    sin = float(np.dot(np.cross(_unit(hips), _unit(shoulders)), axis))
+    sin = float(np.dot(_cross(_unit(hips), _unit(shoulders)), axis))
     cos = float(np.dot(_unit(hips), _unit(shoulders)))
     # Positive: shoulders turned toward the person's left.
     return Measurement(float(np.degrees(np.arctan2(sin, cos))),
                        body.v("left_shoulder", "right_shoulder", "left_hip", "right_hip"))
+
+
+def _twist_amount(body: _Body) -> Measurement:
+    m = _twist(body)
+    return Measurement(abs(m.value), m.visibility)
+
+
+def _reach_lean(body: _Body) -> Measurement:
+    wrists = (body.p("left_wrist") + body.p("right_wrist")) / 2
+    reach = wrists - body.mid_shoulder
+    value = _signed(angle_between(reach, UP), float(np.dot(reach, body.forward_feet)))
+    return Measurement(value, min(body.v_pairs("shoulder", "wrist", "heel", "foot_index"),
+                                  body.v_pairs("elbow")))
 
 
 def _neck_flexion(body: _Body) -> Measurement:
@@ -199,6 +230,9 @@ _SIDED: dict[str, tuple[FeatureDef, Callable[[_Body, str], Measurement]]] = {
         (FeatureDef("leg_elevation", True, "deg", "ankle",
                     "whole leg (hip to ankle) against straight down; 180 = leg pointing up"),
          _elevation("hip", "ankle")),
+        (FeatureDef("shin_elevation", True, "deg", "ankle",
+                    "shin (knee to ankle) against straight down; 0 standing, 90 shin level (kneeling "
+                    "on it), 180 foot straight above the knee (foot up a wall)"), _shin_elevation),
         (FeatureDef("arm_elevation", True, "deg", "elbow",
                     "upper arm (shoulder to elbow) against straight down; 180 = arm straight up"),
          _elevation("shoulder", "elbow")),
@@ -215,6 +249,13 @@ _WHOLE: dict[str, tuple[FeatureDef, Callable[[_Body], Measurement]]] = {
          _trunk_lean),
         (FeatureDef("twist", False, "deg", "shoulder",
                     "shoulder line turned against the hip line about the trunk; + toward the left"), _twist),
+        (FeatureDef("twist_amount", False, "deg", "shoulder",
+                    "how far the shoulder line is turned against the hip line, either way (|twist|)"),
+         _twist_amount),
+        (FeatureDef("reach_lean", False, "deg", "wrist",
+                    "mid-shoulder to mid-wrist against straight up, signed by where the feet point: "
+                    "0 arms straight overhead, - hands reaching back behind the head (leaning back), "
+                    "+ reaching forward; 180 arms hanging down"), _reach_lean),
         (FeatureDef("neck_flexion", False, "deg", "nose",
                     "head (mid-shoulder to mid-ear) against the trunk line, signed: + chin forward, "
                     "- head tipped back"), _neck_flexion),

@@ -6,8 +6,10 @@ Hold semantics (what the reported numbers count)
 ------------------------------------------------
 * A frame is *good* when the verdict says ``form_ok`` (in the pose, every
   form rule met, no limit crossed).
-* **Settle**: a hold starts once frames have been good without a break for
-  ``settle_s``. Its ``start`` is then back-dated to the first good frame.
+* **Settle**: a hold starts once frames have been good for ``settle_s``
+  without being *seen* out of form (a gap shorter than ``grace_s`` in which
+  the form cannot be judged does not restart it). Its ``start`` is then
+  back-dated to the first good frame.
 * **Grace**: a break (frames that are not good) shorter than ``grace_s`` does
   not end the hold. A break of ``grace_s`` or more ends it; its ``end`` is the
   last good frame before the break.
@@ -77,6 +79,16 @@ class Warning:
     value: float | None
 
 
+# Frame times are floats (index * 1000 / fps), so six 30 fps frames after an
+# onset can be 199.99999999997 ms later; without a tolerance a 200 ms span
+# would sometimes need a seventh frame.
+_TIME_EPS_MS = 1e-6
+
+
+def _reached(elapsed_ms: float, span_ms: float) -> bool:
+    return elapsed_ms >= span_ms - _TIME_EPS_MS
+
+
 def _seen_bad(verdict: Verdict) -> bool:
     """The person is visible and we *saw* the form was wrong (not just unseen)."""
     if not verdict.person:
@@ -122,10 +134,14 @@ class HoldTimer:
                 self._phase, self._start, self._last_good, self._side = "settling", t_ms, t_ms, verdict.side
         elif self._phase == "settling":
             if not good:
-                self._phase = "idle"
+                # Seen out of form: start again. Unseen (a dropout, a hidden
+                # limb) only pauses, as in a hold: otherwise one 150 ms dropout
+                # in the first second would cut up to settle_s off the hold.
+                if _seen_bad(verdict) or _reached(t_ms - self._last_good, self.grace_ms):
+                    self._phase = "idle"
             else:
                 self._last_good = t_ms
-                if t_ms - self._start >= self.settle_ms:
+                if _reached(t_ms - self._start, self.settle_ms):
                     self._phase = "holding"
                     self._credited = t_ms - self._start
                     events.append(HoldEvent(self._start, "started", self._side))
@@ -143,7 +159,7 @@ class HoldTimer:
             else:
                 if _seen_bad(verdict):
                     self._bad_in_break += dt
-                if t_ms - self._last_good >= self.grace_ms:
+                if _reached(t_ms - self._last_good, self.grace_ms):
                     self._end(events)
         if self._phase == "holding" and not self._target_announced and self._credited >= self.target_ms:
             self._target_announced = True
@@ -183,7 +199,7 @@ class WarningDebouncer:
             onset = self._onset.setdefault(rid, t_ms)
             cue = r.rule.cue or r.rule.id
             last = self._last_cue_t.get(cue)
-            if t_ms - onset >= self.debounce_ms and (last is None or t_ms - last >= self.cooldown_ms):
+            if _reached(t_ms - onset, self.debounce_ms) and (last is None or _reached(t_ms - last, self.cooldown_ms)):
                 kind = "repeat" if rid in self._warned_in_episode else "overstretch"
                 w = Warning(t_ms, onset, rid, kind, cue, r.value)
                 self._warned_in_episode.add(rid)

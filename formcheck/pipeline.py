@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Protocol
 
 from . import features as feats
+from .count import Rep, RepCounter
 from .evaluate import Evaluator, Verdict
 from .hold import HoldEvent, HoldState, HoldTimer, Warning, WarningDebouncer
 from .pose import Pose
@@ -26,6 +27,7 @@ class FrameResult:
     hold: HoldState
     hold_events: tuple[HoldEvent, ...]
     warnings: tuple[Warning, ...]
+    reps: tuple[Rep, ...] = ()  # repetitions counted on this frame ([[count]] rules)
 
 
 class Sink(Protocol):
@@ -38,12 +40,14 @@ class Session:
 
     spec: PoseSpec
     smoothing: OneEuroParams = field(default_factory=OneEuroParams)
+    working_side: str | None = None  # pin a sided spec to one side (see Evaluator)
 
     def __post_init__(self) -> None:
         self.smoother = PoseSmoother(self.smoothing)
-        self.evaluator = Evaluator(self.spec)
+        self.evaluator = Evaluator(self.spec, self.working_side)
         self.timer = HoldTimer(self.spec)
         self.debouncer = WarningDebouncer(self.spec)
+        self.counter = RepCounter(self.spec)
         self.frames = 0
         self.first_t_ms: float | None = None
         self.last_t_ms: float | None = None
@@ -57,6 +61,7 @@ class Session:
         verdict = self.evaluator.step(features)
         hold, events = self.timer.step(t, verdict)
         warnings = self.debouncer.step(t, verdict)
+        reps = self.counter.step(t, verdict, features)
         # Time in good form over the whole run: time between consecutive good frames.
         if verdict.form_ok:
             if self._last_good_t is not None:
@@ -68,7 +73,24 @@ class Session:
         if self.first_t_ms is None:
             self.first_t_ms = t
         self.last_t_ms = t
-        return FrameResult(frame, raw_pose, pose, features, verdict, hold, tuple(events), tuple(warnings))
+        return FrameResult(frame, raw_pose, pose, features, verdict, hold, tuple(events), tuple(warnings),
+                           tuple(reps))
+
+    def replace_spec(self, spec: PoseSpec) -> None:
+        """Judge the following frames by ``spec`` (live reload of an edited file).
+
+        The hold timer and warning debouncer keep their state and take the new
+        timings: a running hold goes on if the new rules still call the form
+        good, and otherwise breaks and ends by the usual grace rule. The
+        evaluator keeps the hysteresis state of the rules that stay, so values
+        near an edge do not flicker. Smoothing works on landmarks and is kept.
+        """
+        self.spec = spec
+        self.evaluator = self.evaluator.continued(spec)
+        t, d = spec.timing, self.debouncer
+        self.timer.settle_ms, self.timer.grace_ms = t.settle_s * 1000, t.grace_s * 1000
+        self.timer.target_ms = spec.hold_seconds * 1000
+        d.debounce_ms, d.cooldown_ms = t.warn_debounce_s * 1000, t.warn_cooldown_s * 1000
 
     def finish(self) -> list[HoldEvent]:
         return self.timer.finish()

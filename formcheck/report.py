@@ -12,6 +12,10 @@ Report fields (times in seconds on the input's own clock):
   ``value``
 * ``time_in_form_s``: all time in good form, in holds or not;
   ``longest_hold_s``: the longest hold's duration
+* ``counts``: one entry per ``[[count]]`` rule of the spec (empty when it has
+  none): ``rule``, ``label`` (e.g. "pedals"), ``target`` (per side, or null),
+  ``sides`` ({"left": n, "right": n}, or {"all": n} for a whole-body feature)
+  and ``reps`` (each ``t_s``, ``side``)
 """
 
 from __future__ import annotations
@@ -59,7 +63,15 @@ def session_report(session: Session, source: str, fps: float, complete: bool = T
         "warnings": [warning_dict(w) for w in session.debouncer.warnings],
         "time_in_form_s": _s(session.time_in_form_ms),
         "longest_hold_s": _s(max((h.duration_ms for h in holds), default=0.0)),
+        "counts": counts_list(session.counter),
     }
+
+
+def counts_list(counter) -> list[dict]:
+    totals = counter.totals()
+    return [{"rule": c.id, "label": c.label, "target": c.target, "sides": totals[c.id],
+             "reps": [{"t_s": _s(r.t_ms), "side": r.side} for r in counter.reps if r.rule == c.id]}
+            for c in counter.rules]
 
 
 def verdict_dict(v: Verdict) -> dict:

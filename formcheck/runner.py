@@ -107,12 +107,16 @@ class LandmarkRecorder:
 
 
 def run(source: Source, spec: PoseSpec, estimate: Callable | None, sinks: Iterable = (),
-        on_result: Callable[[FrameResult], None] | None = None) -> RunOutcome:
+        on_result: Callable[[FrameResult], None] | None = None, watcher=None) -> RunOutcome:
+    """``watcher`` (a ``reload.SpecWatcher``): re-read the spec when its file changes."""
     session = Session(spec)
     sinks = list(sinks)
     interrupted = False
     try:
         for frame, pose in with_poses(source, estimate):
+            new_spec = watcher.check(frame.t_ms) if watcher is not None else None
+            if new_spec is not None:
+                session.replace_spec(new_spec)
             result = session.step(frame, pose)
             for sink in sinks:
                 sink.on_frame(result)

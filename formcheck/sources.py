@@ -145,10 +145,12 @@ class CameraSource(Source):
 
     With a file, frames are paced in real time like a camera: when processing
     falls behind, stale frames are skipped (never queued), and ``t_ms`` is the
-    monotonic time since the start, just as for a device.
+    monotonic time since the start, just as for a device. A device is read on
+    its own thread that keeps only the newest frame (``LatestFrameReader``).
     """
 
-    def __init__(self, camera: str | int, width: int | None = None, height: int | None = None):
+    def __init__(self, camera: str | int, width: int | None = None, height: int | None = None,
+                 start_s: float = 0.0):
         import cv2
 
         self.device = isinstance(camera, int) or (isinstance(camera, str) and camera.isdigit())
@@ -157,6 +159,9 @@ class CameraSource(Source):
             self._cap = _open_capture(
                 index, f"camera {index} could not be opened: check that it is connected and not in use "
                        f"by another program, or pick another with --camera N (or a video file)")
+            # Keep at most one frame waiting in the driver: a late loop then
+            # sees the newest picture, not a queue of old ones.
+            self._cap.set(cv2.CAP_PROP_BUFFERSIZE, 1)
             if width and height:
                 self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, width)
                 self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
@@ -167,18 +172,24 @@ class CameraSource(Source):
                 raise FormcheckError(f"--camera {camera}: no such camera index or video file; "
                                      "give a camera number such as 0, or a video file")
             self._cap = _open_capture(str(path), f"cannot open {path} as a video to stand in for a camera")
+            if start_s > 0:  # a stand-in clip may start part-way (keeps tests short)
+                self._cap.set(cv2.CAP_PROP_POS_MSEC, start_s * 1000.0)
             name = path.name
         fps = self._cap.get(cv2.CAP_PROP_FPS) or 30.0
         w = int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
         h = int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
         self.info = SourceInfo(name, "camera", float(fps), w, h, None)
         self.dropped = 0
+        self.t0: float | None = None  # time.monotonic() at t_ms == 0, set when iteration starts
 
     def __iter__(self) -> Iterator[Frame]:
         cap = self._cap
-        t0 = time.monotonic()
+        t0 = self.t0 = time.monotonic()
         index = 0
         self.complete, self.problem = True, None
+        if self.device:
+            yield from self._iter_device(t0)
+            return
         while True:
             if not self.device:
                 # Skip the frames a real camera would have delivered meanwhile.
@@ -201,8 +212,70 @@ class CameraSource(Source):
             yield Frame(index, now_ms, image)
             index += 1
 
+    def _iter_device(self, t0: float) -> Iterator[Frame]:
+        self._reader = reader = LatestFrameReader(self._cap, t0)
+        last = 0
+        while True:
+            got = reader.next_after(last)
+            if got is None:
+                self.complete = False
+                self.problem = "the camera stopped delivering frames (disconnected?)"
+                return
+            seq, t_ms, image = got
+            self.dropped += seq - last - 1
+            last = seq
+            yield Frame(seq - 1, t_ms, image)
+
     def close(self) -> None:
+        reader = getattr(self, "_reader", None)
+        if reader is not None:
+            reader.stop()
         self._cap.release()
+
+
+class LatestFrameReader:
+    """Reads a camera on its own thread and keeps only the newest frame.
+
+    A camera driver queues frames when the reader is slow; reading them in
+    turn would show an ever older picture. Here the loop always gets the
+    newest frame (older ones are dropped and counted by the caller), and a
+    camera that delivers nothing for ``stall_s`` counts as disconnected.
+    """
+
+    def __init__(self, cap, t0: float, stall_s: float = 5.0):
+        import threading
+
+        self._cap, self._t0, self.stall_s = cap, t0, stall_s
+        self._cond = threading.Condition()
+        self._latest: tuple[int, float, np.ndarray] | None = None
+        self._failed = self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="camera-reader", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        seq = 0
+        while not self._stopping:
+            ok, image = self._cap.read()
+            t_ms = (time.monotonic() - self._t0) * 1000.0  # capture time, read once at the edge
+            with self._cond:
+                if not ok or image is None:
+                    self._failed = True
+                    self._cond.notify_all()
+                    return
+                seq += 1
+                self._latest = (seq, t_ms, image)
+                self._cond.notify_all()
+
+    def next_after(self, seq: int) -> tuple[int, float, np.ndarray] | None:
+        """The newest frame after number ``seq``; None when the camera is gone."""
+        with self._cond:
+            fresh = lambda: self._latest is not None and self._latest[0] > seq  # noqa: E731
+            self._cond.wait_for(lambda: fresh() or self._failed, timeout=self.stall_s)
+            return self._latest if fresh() else None
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._thread.join(timeout=2.0)
 
 
 class RecordingSource(Source):

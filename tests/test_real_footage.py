@@ -103,3 +103,24 @@ def test_demo_runs_and_writes_outputs(tmp_path):
     import cv2
     cap = cv2.VideoCapture(str(tmp_path / "out" / "demo_annotated.mp4"))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == report["frames"]
+
+
+def test_two_people_in_one_picture(tmp_path, static_estimator):
+    """BlazePose follows one person. With two in the frame formcheck must still give
+    one coherent judgement (of one of them), not a blend or a crash."""
+    import cv2
+
+    a = cv2.imread(str(footage("images/staff/staff_sax_10.jpg")))
+    b = cv2.imread(str(footage("images/staff/staff_sax_03.jpg")))
+    h = min(a.shape[0], b.shape[0])
+    a = cv2.resize(a, (a.shape[1] * h // a.shape[0], h))
+    b = cv2.resize(b, (b.shape[1] * h // b.shape[0], h))
+    both = tmp_path / "two.jpg"
+    cv2.imwrite(str(both), np.hstack([a, b]))
+    pose = static_estimator(cv2.imread(str(both)))
+    assert pose is not None
+    xs = pose.image[[11, 12, 23, 24], 0]  # shoulders and hips
+    on_left = xs < a.shape[1] / (a.shape[1] + b.shape[1])
+    assert on_left.all() or (~on_left).all(), "landmarks mix the two people"
+    proc = run_cli("image", str(both), "--pose", "staff", "--json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["person"] is True

@@ -9,10 +9,9 @@ from pathlib import Path
 from .. import features as feats
 from ..errors import FormcheckError
 from ..evaluate import evaluate_once
-from ..recognize import best_pose
+from ..recognize import best_pose, variant_map
 from ..report import verdict_dict
-from ..specs import load_all_specs, resolve_spec
-from .common import add_pose_arg
+from .common import add_pose_arg, load_poses
 
 
 def register(sub) -> None:
@@ -48,7 +47,7 @@ def judge_image(path: str, specs, estimator) -> dict:
     features = feats.compute(pose) if pose is not None else None
     verdicts = [evaluate_once(spec, features) for spec in specs]
     return {"file": path, "person": pose is not None,
-            "best": best_pose(verdicts) if pose is not None else None,
+            "best": best_pose(verdicts, variant_map(specs)) if pose is not None else None,
             "poses": [verdict_dict(v) for v in verdicts]}
 
 
@@ -71,7 +70,7 @@ def _print_human(result: dict) -> None:
 
 
 def run(args) -> int:
-    specs = [resolve_spec(args.pose)] if args.pose else load_all_specs()
+    specs = load_poses(args)
     from ..estimator import PoseEstimator
 
     failed = 0

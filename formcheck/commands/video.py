@@ -15,8 +15,7 @@ from ..batch import AUTO, expand_inputs, output_names, run_batch, summary_table
 from ..errors import FormcheckError
 from ..review_run import Outputs, process_input
 from ..runner import RunOutcome
-from ..specs import resolve_spec
-from .common import add_pose_arg, say
+from .common import add_pose_arg, load_pose, say
 
 
 def register(sub) -> None:
@@ -62,6 +61,9 @@ def summary_lines(report: dict) -> list[str]:
     for w in report["warnings"]:
         lines.append(f"  warning at {w['t_s']:.1f}s ({w['rule']}): {w['cue']}")
     lines.append(f"  time in good form {report['time_in_form_s']:.1f}s, longest hold {report['longest_hold_s']:.1f}s")
+    for c in report.get("counts", []):  # [[count]] rules, e.g. pedals per side
+        target = f" (target {c['target']} each)" if c["target"] else ""
+        lines.append(f"  {c['label']}: " + ", ".join(f"{k} {v}" for k, v in c["sides"].items()) + target)
     return lines
 
 
@@ -85,13 +87,28 @@ def _validate(args) -> None:
         raise FormcheckError(f"--jobs must be 1 or more, got {args.jobs}")
 
 
+def _run_auto(args, inputs, names) -> int:
+    """``--pose auto`` (formcheck/auto.py) takes one input and writes the report only."""
+    from ..auto import run_command as run_auto
+
+    if len(inputs) > 1:
+        raise FormcheckError("--pose auto takes one input at a time; give one file, or name the pose "
+                             "with --pose NAME for a batch")
+    if args.timeline or args.html:
+        raise FormcheckError("--pose auto writes the report and summary only; for --timeline or --html "
+                             "name one pose with --pose NAME")
+    args.file = str(inputs[0])
+    args.out, args.report, args.save_landmarks = names[0].out, names[0].report, names[0].landmarks
+    return run_auto(args)
+
+
 def run_command(args) -> int:
     _validate(args)
     inputs = expand_inputs(args.files)
-    # A spec name is resolved once here (a bad name fails before any work); a per-input
-    # choice such as '--pose auto' belongs in review_run.spec_for_input.
-    spec = resolve_spec(args.pose)
     names = output_names(inputs, args)  # also checks every output path: before any work
+    if args.pose == "auto":  # follow the pose over time: see formcheck/auto.py
+        return _run_auto(args, inputs, names)
+    spec = load_pose(args)  # resolved once: a bad name fails before any work
     if len(inputs) > 1:
         results = run_batch(inputs, names, spec, args.start, args.end, args.stride, args.jobs, args.quiet)
         for line in summary_table(results):
