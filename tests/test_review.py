@@ -28,7 +28,8 @@ from formcheck.timeline import timeline_columns
 
 from .review_data import FOOTAGE, STANDARD, write_recording
 
-STAFF = resolve_spec("staff")
+SPEC_FILE = Path(__file__).parent / "data" / "review_staff.toml"  # frozen: tuning the bundled specs moves nothing here
+STAFF = resolve_spec(str(SPEC_FILE))
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +49,7 @@ def run_cli(args, capsys=None) -> tuple[int, str, str]:
 # --- timeline and report -------------------------------------------------------
 
 def test_timeline_has_every_feature_rule_and_hold_state(standard, tmp_path, capsys):
-    code, _, err = run_cli(["video", standard, "--pose", "staff", "--timeline", tmp_path / "t.csv",
+    code, _, err = run_cli(["video", standard, "--pose", SPEC_FILE, "--timeline", tmp_path / "t.csv",
                             "--report", tmp_path / "r.json", "--quiet"], capsys)
     assert code == 0, err
     report = json.loads((tmp_path / "r.json").read_text())
@@ -71,7 +72,7 @@ def test_timeline_has_every_feature_rule_and_hold_state(standard, tmp_path, caps
 
 
 def test_report_keeps_its_contract(standard, tmp_path, capsys):
-    code, out, _ = run_cli(["video", standard, "--pose", "staff", "--report", tmp_path / "r.json"], capsys)
+    code, out, _ = run_cli(["video", standard, "--pose", SPEC_FILE, "--report", tmp_path / "r.json"], capsys)
     assert code == 0
     report = json.loads((tmp_path / "r.json").read_text())
     for key in ("pose", "frames", "duration_s", "holds", "warnings", "time_in_form_s", "longest_hold_s",
@@ -85,7 +86,7 @@ def test_report_keeps_its_contract(standard, tmp_path, capsys):
 
 
 def test_start_end_and_stride_pick_the_frames(standard, tmp_path, capsys):
-    code, _, _ = run_cli(["video", standard, "--pose", "staff", "--timeline", tmp_path / "t.csv",
+    code, _, _ = run_cli(["video", standard, "--pose", SPEC_FILE, "--timeline", tmp_path / "t.csv",
                           "--start", 10, "--end", 20, "--stride", 3, "--quiet"], capsys)
     assert code == 0
     with open(tmp_path / "t.csv", newline="") as f:
@@ -100,14 +101,14 @@ def test_start_end_and_stride_pick_the_frames(standard, tmp_path, capsys):
     (["--start", "5", "--end", "2"], "--end"),
 ])
 def test_bad_ranges_are_one_line(standard, capsys, args, words):
-    code, _, err = run_cli(["video", standard, "--pose", "staff", *args], capsys)
+    code, _, err = run_cli(["video", standard, "--pose", SPEC_FILE, *args], capsys)
     assert code == 2 and err.count("\n") == 1 and words in err
 
 
 # --- HTML review ---------------------------------------------------------------
 
 def html_of(standard, tmp_path, capsys, *extra) -> tuple[str, dict]:
-    code, _, err = run_cli(["video", standard, "--pose", "staff", "--html", tmp_path / "r.html",
+    code, _, err = run_cli(["video", standard, "--pose", SPEC_FILE, "--html", tmp_path / "r.html",
                             "--report", tmp_path / "r.json", "--quiet", *extra], capsys)
     assert code == 0, err
     return (tmp_path / "r.html").read_text(), json.loads((tmp_path / "r.json").read_text())
@@ -265,7 +266,7 @@ def test_truncated_recording_writes_an_incomplete_report(tmp_path, capsys):
     write_recording(rec, STANDARD)
     data = rec.read_bytes()
     rec.write_bytes(data[: len(data) // 2])
-    code, _, err = run_cli(["video", rec, "--pose", "staff", "--report", tmp_path / "r.json",
+    code, _, err = run_cli(["video", rec, "--pose", SPEC_FILE, "--report", tmp_path / "r.json",
                             "--timeline", tmp_path / "t.csv", "--html", tmp_path / "r.html", "--quiet"], capsys)
     assert code == 2 and err.count("\n") == 1 and "truncated" in err
     report = json.loads((tmp_path / "r.json").read_text())
@@ -302,7 +303,7 @@ def test_ctrl_c_writes_the_report_so_far(tmp_path):
     rec = tmp_path / "long.landmarks.jsonl.gz"
     write_recording(rec, STANDARD * 40)  # 26 minutes at 15 fps: far longer than the test waits
     report, timeline = tmp_path / "r.json", tmp_path / "t.csv"
-    proc = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "video", str(rec), "--pose", "staff",
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "video", str(rec), "--pose", SPEC_FILE,
                              "--report", str(report), "--timeline", str(timeline)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
@@ -324,11 +325,11 @@ def test_ctrl_c_writes_the_report_so_far(tmp_path):
 
 def test_unwritable_output_is_refused_before_any_work(standard, tmp_path, capsys):
     t0 = time.monotonic()
-    code, out, err = run_cli(["video", standard, "--pose", "staff", "--timeline", tmp_path / "t.csv",
+    code, out, err = run_cli(["video", standard, "--pose", SPEC_FILE, "--timeline", tmp_path / "t.csv",
                               "--report", tmp_path / "missing" / "r.json"], capsys)
     assert code == 2 and err.count("\n") == 1 and "does not exist" in err
     assert not (tmp_path / "t.csv").exists() and out == ""
-    code, _, err = run_cli(["video", standard, "--pose", "staff", "--html", tmp_path], capsys)
+    code, _, err = run_cli(["video", standard, "--pose", SPEC_FILE, "--html", tmp_path], capsys)
     assert code == 2 and "is a folder" in err
     assert time.monotonic() - t0 < 5
 
@@ -364,7 +365,7 @@ def test_batch_folder_runs_all_skips_a_bad_file_and_names_outputs(tmp_path):
     write_recording(inputs / "b.landmarks.jsonl.gz", [(5.0, 0.0)])
     (inputs / "broken.mp4").write_bytes(b"this is not a video")
     out_dir = tmp_path / "out"
-    res = subprocess.run([sys.executable, "-m", "formcheck.cli", "video", str(inputs), "--pose", "staff",
+    res = subprocess.run([sys.executable, "-m", "formcheck.cli", "video", str(inputs), "--pose", SPEC_FILE,
                           "--report", "--timeline", "--html", "--out-dir", str(out_dir), "--jobs", "2"],
                          capture_output=True, text=True, timeout=300,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
@@ -391,14 +392,14 @@ def test_batch_naming_rules(standard, tmp_path, capsys):
     second = tmp_path / "second.landmarks.jsonl.gz"
     second.write_bytes(standard.read_bytes())
     # One file name for several inputs would overwrite: refused, one line.
-    code, _, err = run_cli(["video", standard, second, "--pose", "staff", "--report", tmp_path / "r.json"], capsys)
+    code, _, err = run_cli(["video", standard, second, "--pose", SPEC_FILE, "--report", tmp_path / "r.json"], capsys)
     assert code == 2 and err.count("\n") == 1 and "{stem}" in err
     # Two inputs with the same stem: refused before any work.
-    code, _, err = run_cli(["video", standard, other, "--pose", "staff", "--report", "--out-dir", tmp_path],
+    code, _, err = run_cli(["video", standard, other, "--pose", SPEC_FILE, "--report", "--out-dir", tmp_path],
                            capsys)
     assert code == 2 and "same name" in err
     # A {stem} template names each one.
-    code, out, err = run_cli(["video", standard, second, "--pose", "staff", "--jobs", "1", "--quiet",
+    code, out, err = run_cli(["video", standard, second, "--pose", SPEC_FILE, "--jobs", "1", "--quiet",
                               "--report", str(tmp_path / "{stem}-r.json")], capsys)
     assert code == 0, err
     assert (tmp_path / "standard-r.json").is_file() and (tmp_path / "second-r.json").is_file()
@@ -441,7 +442,7 @@ def test_prefetched_source_passes_frames_state_and_errors_through():
 
 def test_a_folder_without_videos_is_one_line(tmp_path):
     (tmp_path / "notes.txt").write_text("no videos here")
-    code, _, err = run_cli(["video", tmp_path, "--pose", "staff"])
+    code, _, err = run_cli(["video", tmp_path, "--pose", SPEC_FILE])
     assert code == 2 and err.count("\n") == 1 and "has no videos" in err
 
 
@@ -451,7 +452,7 @@ def test_batch_ctrl_c_stops_every_worker_and_keeps_their_outputs(tmp_path):
     for name in ("a", "b", "c"):
         write_recording(inputs / f"{name}.landmarks.jsonl.gz", STANDARD * 30)
     out_dir = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "video", str(inputs), "--pose", "staff",
+    proc = subprocess.Popen([sys.executable, "-m", "formcheck.cli", "video", str(inputs), "--pose", SPEC_FILE,
                              "--report", "--timeline", "--out-dir", str(out_dir), "--jobs", "2"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])})
