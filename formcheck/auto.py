@@ -129,7 +129,7 @@ class AutoSession:
     def step(self, t_ms: float, raw_pose: Pose | None) -> str | None:
         pose = self.smoother(raw_pose, t_ms)
         features = feats.compute(pose) if pose is not None else None
-        verdicts = [track.evaluator.step(features) for track in self.tracks.values()]
+        verdicts = [track.evaluator.step(features, t_ms) for track in self.tracks.values()]
         best = ranked(verdicts, self.variants)
         label = self.labels.step(t_ms, best[0][0] if best else None)
         # The pose taking over is live before the switch is confirmed, so its

@@ -96,11 +96,10 @@ class Verdict:
     def cues(self) -> list[tuple[RuleResult, str]]:
         """Cues that apply now, most important first: over-stretch, then form."""
         out = []
+        if self.overstretch:
+            out.extend((r, r.cue) for r in self.of_kind("limit") if r.status == OVER and r.cue)
         if not self.in_pose:
             return out
-        for r in self.of_kind("limit"):
-            if r.status == OVER and r.cue:
-                out.append((r, r.cue))
         form = sorted((r for r in self.of_kind("form") if r.status in (LOW, HIGH) and r.cue),
                       key=lambda r: -r.distance())
         out.extend((r, r.cue) for r in form)
@@ -135,6 +134,8 @@ class Evaluator:
         self._prev: dict[tuple, str] = {}
         self._side: str | None = self._assignments[0]
         self._kinds = {r.id: r.kind for r in spec.rules}
+        self._last_in_pose_ms: float | None = None
+        self._was_over = False
 
     def reset(self) -> None:
         self._prev.clear()
@@ -149,6 +150,7 @@ class Evaluator:
                      if kinds.get(k[1]) is not None and kinds[k[1]] == self._kinds.get(k[1])}
         if self._side in new._assignments:
             new._side = self._side
+        new._last_in_pose_ms, new._was_over = self._last_in_pose_ms, self._was_over
         return new
 
     def _judge_side(self, rule: Rule, side: str | None, working: str | None,
@@ -181,7 +183,8 @@ class Evaluator:
             status = decider.status
         return RuleResult(rule, status, decider.value, sides)
 
-    def _verdict(self, working: str | None, features: dict[str, Measurement] | None) -> Verdict:
+    def _verdict(self, working: str | None, features: dict[str, Measurement] | None,
+                 engaged: bool = False) -> Verdict:
         results = tuple(self._judge_rule(r, working, features) for r in self.spec.rules)
         person = features is not None
 
@@ -191,14 +194,25 @@ class Evaluator:
 
         pose_seen = any(r.status == OK for r in results if r.rule.kind == "pose")
         in_pose = person and pose_seen and satisfied("pose")
-        over = in_pose and any(r.status == OVER for r in results if r.rule.kind == "limit")
+        crossed = person and any(r.status == OVER for r in results if r.rule.kind == "limit")
+        over = crossed and (in_pose or engaged)
         # An over-stretch is never good form: the hold timer must not run on it.
         form_ok = in_pose and satisfied("form") and not over
         return Verdict(self.spec.name, person, working, in_pose, form_ok, over, results)
 
-    def step(self, features: dict[str, Measurement] | None) -> Verdict:
-        """Judge one frame's features (None: no person in the frame)."""
-        candidates = [self._verdict(w, features) for w in self._assignments]
+    def step(self, features: dict[str, Measurement] | None, t_ms: float | None = None) -> Verdict:
+        """Judge one frame's features (None: no person in the frame).
+
+        With ``t_ms`` (a stream), limits count as an over-stretch not only in the
+        pose but also for ``limit_context_s`` after leaving it, and for as long as
+        an over-stretch that began then goes on: pushing too far often carries the
+        body out of the pose's own ranges. Without it (a still image) only in the
+        pose.
+        """
+        engaged = t_ms is not None and (self._was_over or (
+            self._last_in_pose_ms is not None
+            and t_ms - self._last_in_pose_ms <= self.spec.timing.limit_context_s * 1000))
+        candidates = [self._verdict(w, features, engaged) for w in self._assignments]
 
         def score(v: Verdict) -> tuple:
             n_ok = sum(r.status == OK for r in v.results if r.rule.kind != "limit")
@@ -206,6 +220,13 @@ class Evaluator:
 
         best = max(candidates, key=score)
         self._side = best.side
+        if t_ms is not None:
+            if best.in_pose:
+                self._last_in_pose_ms = t_ms
+            # An over-stretch episode lasts while its limit stays crossed; frames
+            # without a person neither end nor extend it.
+            if best.person:
+                self._was_over = best.overstretch
         # Remember every candidate's statuses so hysteresis is kept per side.
         for v in candidates:
             for r in v.results:

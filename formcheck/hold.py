@@ -29,6 +29,10 @@ Warning semantics
 * While it stays crossed it is repeated (``kind = "repeat"``) no sooner than
   ``warn_cooldown_s`` after the same cue was last given.
 * Frames where the limit is unseen neither fire nor clear a warning.
+* A limit counts while the person is in the pose and, on a stream, for
+  ``limit_context_s`` after leaving it (and for as long as an over-stretch
+  begun then lasts): see ``Evaluator.step``. A deep fold that carries the body
+  out of the pose's ranges is still warned.
 """
 
 from __future__ import annotations
@@ -189,7 +193,7 @@ class WarningDebouncer:
         fired: list[Warning] = []
         for r in verdict.of_kind("limit"):
             rid = r.rule.id
-            over = verdict.in_pose and r.status == OVER
+            over = verdict.overstretch and r.status == OVER
             if r.status == UNSEEN or (not verdict.person):
                 continue  # unknown: neither fire nor clear
             if not over:

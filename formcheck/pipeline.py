@@ -58,7 +58,7 @@ class Session:
         t = frame.t_ms
         pose = self.smoother(raw_pose, t)
         features = feats.compute(pose, self.spec.features) if pose is not None else None
-        verdict = self.evaluator.step(features)
+        verdict = self.evaluator.step(features, t)
         hold, events = self.timer.step(t, verdict)
         warnings = self.debouncer.step(t, verdict)
         reps = self.counter.step(t, verdict, features)

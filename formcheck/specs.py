@@ -37,6 +37,10 @@ class Timing:
     # 30 simulated minutes of correct holding 10 deg from a limit: no warning.
     warn_debounce_s: float = 0.1  # a limit must stay crossed this long to warn
     warn_cooldown_s: float = 8.0  # the same cue is not repeated sooner
+    # Limits stay watched this long after the person leaves the pose: pushing
+    # past a limit often carries the body out of the pose's own ranges (a deep
+    # fold out of staff), and that is exactly when a warning is needed.
+    limit_context_s: float = 3.0
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,8 @@ _RULE_KEYS = {
 _TOP_KEYS = {"name", "title", "view", "hold_seconds", "min_visibility", "sided", "hysteresis",
              "description", "timing", "aliases", "variant_of", "count", *KINDS}
 _COUNT_KEYS = {"id", "feature", "side", "dip_below", "return_above", "target", "label"}
-_TIMING_KEYS = {"settle_seconds", "grace_seconds", "warn_debounce_seconds", "warn_cooldown_seconds"}
+_TIMING_KEYS = {"settle_seconds", "grace_seconds", "warn_debounce_seconds", "warn_cooldown_seconds",
+                "limit_context_seconds"}
 
 
 def _parse_rule(p: _Problems, kind: str, n: int, table: Any, sided: bool,
@@ -358,6 +363,8 @@ def parse_spec(data: dict, source: str, default_name: str) -> PoseSpec:
                                     d.warn_debounce_s, 0, 10),
             warn_cooldown_s=_number(p, "[timing]", timing_table, "warn_cooldown_seconds",
                                     d.warn_cooldown_s, 0, 600),
+            limit_context_s=_number(p, "[timing]", timing_table, "limit_context_seconds",
+                                    d.limit_context_s, 0, 60),
         )
     rules: list[Rule] = []
     for kind in KINDS:

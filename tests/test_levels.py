@@ -19,7 +19,7 @@ def _limit(spec, rid):
 def test_gentle_warns_sooner_and_asks_less_on_staff():
     base = resolve_spec("staff")
     gentle = apply_level(base, "gentle")
-    assert _limit(gentle, "limit:trunk_incline").above == 35  # 40 - 5: the warning comes sooner
+    assert _limit(gentle, "limit:trunk_lean").above == 35  # 40 - 5: the warning comes sooner
     knee = _limit(gentle, "form:knee.both")
     assert (knee.low, knee.high) == (153, 180)  # less straight knees are good form; 180 stays
     assert gentle.level == "gentle" and gentle.based_on is base

@@ -24,9 +24,9 @@ def test_validate_reports_each_file(tmp_path):
 def test_show_in_plain_words():
     out = run_cli("spec", "show", "staff").stdout
     assert "knee (both sides) between 158° and 180°" in out
-    assert 'when the trunk incline goes above 40°: "Ease off' in out
+    assert 'when the trunk lean goes above 40°: "Ease off' in out
     out = run_cli("spec", "show", "staff", "--level", "gentle").stdout
-    assert "goes above 35°" in out and "limit:trunk_incline: above 40 -> 35  (stricter: warns sooner)" in out
+    assert "goes above 35°" in out and "limit:trunk_lean: above 40 -> 35  (stricter: warns sooner)" in out
 
 
 def test_show_an_overlay_lists_its_changes(tmp_path):
@@ -38,11 +38,11 @@ def test_show_an_overlay_lists_its_changes(tmp_path):
 
 def test_diff(tmp_path):
     p = tmp_path / "mine.toml"
-    p.write_text(OVERLAY + '[[limit]]\nid = "limit:trunk_incline"\nabove = 30\n')
+    p.write_text(OVERLAY + '[[limit]]\nid = "limit:trunk_lean"\nabove = 30\n')
     proc = run_cli("spec", "diff", "staff", str(p))
     assert proc.returncode == 0
     assert proc.stdout.splitlines() == ["~ form:knee.both: range [158, 180] -> [150, 180]",
-                                        "~ limit:trunk_incline: above 40 -> 30  (stricter: warns sooner)"]
+                                        "~ limit:trunk_lean: above 40 -> 30  (stricter: warns sooner)"]
     assert "(LOOSER: warns later)" in run_cli("spec", "diff", str(p), "staff").stdout
     assert "judge alike" in run_cli("spec", "diff", "staff", "staff").stdout
     out = run_cli("spec", "diff", "staff", "low_cobra").stdout

@@ -18,7 +18,7 @@ base = "staff"
 id = "form:knee.both"
 range = [150, 180]
 [[limit]]
-id = "limit:trunk_incline"
+id = "limit:trunk_lean"
 above = 35
 """
 
@@ -38,9 +38,9 @@ def test_overlay_changes_only_what_it_names(tmp_path):
     base = resolve_spec("staff")
     assert spec.name == "my_staff" and spec.based_on == base
     assert (rule(spec, "form:knee.both").low, rule(spec, "form:knee.both").high) == (150, 180)
-    assert rule(spec, "limit:trunk_incline").above == 35
-    same = [r for r in spec.rules if r.id not in ("form:knee.both", "limit:trunk_incline")]
-    assert same == [r for r in base.rules if r.id not in ("form:knee.both", "limit:trunk_incline")]
+    assert rule(spec, "limit:trunk_lean").above == 35
+    same = [r for r in spec.rules if r.id not in ("form:knee.both", "limit:trunk_lean")]
+    assert same == [r for r in base.rules if r.id not in ("form:knee.both", "limit:trunk_lean")]
     assert spec.files == (str(tmp_path / "my_staff.toml"), base.path)
 
 
@@ -59,7 +59,7 @@ range = [150, 180]
 id = "pose:hip.both"
 range = [10, 20]
 [[limit]]
-id = "limit:trunk_incline"
+id = "limit:trunk_lean"
 above = 45
 """)
     with pytest.raises(SpecError) as e:
@@ -71,7 +71,7 @@ above = 45
 
 
 def test_overlay_cannot_widen_a_range_into_a_limit(tmp_path):
-    bad = write(tmp_path, 'base = "staff"\n[[form]]\nid = "form:trunk_incline"\nrange = [0, 45]\n')
+    bad = write(tmp_path, 'base = "downward_dog"\n[[form]]\nid = "form:hip.both"\nrange = [30, 105]\n')
     with pytest.raises(SpecError, match="good form would count as an over-stretch"):
         load_spec_file(bad)
 
@@ -83,7 +83,7 @@ def test_overlay_base_by_relative_path_and_level(tmp_path):
     spec = load_spec_file(top)
     assert spec.level == "gentle"  # so a second, different --level is refused
     assert spec.based_on.level == "gentle" and spec.based_on.based_on.level == "standard"
-    assert rule(spec, "limit:trunk_incline").above == 30  # 35, then gentle: 5 sooner
+    assert rule(spec, "limit:trunk_lean").above == 30  # 35, then gentle: 5 sooner
     assert limits_not_looser(spec, resolve_spec("staff")) == []
     assert len(spec.files) == 3
 

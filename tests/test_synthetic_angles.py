@@ -173,7 +173,7 @@ def test_ground_truth_limit_crossing_time():
     gt = sy.Performer(noise_m=0.0).perform(script).ground_truth(spec)
     u = (40 - 8) / (47 - 8)
     t_cross = 1.0 + 2.0 * np.arccos(1 - 2 * u) / np.pi
-    assert gt.crossings("limit:trunk_incline") == [pytest.approx(t_cross, abs=0.002)]
+    assert gt.crossings("limit:trunk_lean") == [pytest.approx(t_cross, abs=0.002)]
     assert gt.holds[-1].end_s <= t_cross  # an over-stretch is never good form
 
 

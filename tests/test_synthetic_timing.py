@@ -192,8 +192,7 @@ def test_3s_dropout_ends_hold(pose):
 
 def test_warning_latency():
     """Within 0.4 s with the default debounce. A spec that sets a longer
-    ``warn_debounce_seconds`` (staff: 1 s, so sitting back up through the
-    limit is not a warning) is allowed exactly that much longer."""
+    ``warn_debounce_seconds`` is allowed exactly that much longer."""
     raw, adjusted, problems = [], [], []
     per_pose = {}
     for pose in POSES:

@@ -45,8 +45,8 @@ def test_scale_end_kept_and_too_few_values_keep_the_base():
 
 
 def test_reference_wholly_past_a_limit_keeps_the_base():
-    spec = resolve_spec("staff")  # trunk_incline form [0, 22], limit above 40
-    p = propose(rule(spec, "form:trunk_incline"), [60.0] * 50, spec.rules)
+    spec = resolve_spec("downward_dog")  # hip form [45, 105], limit below 38
+    p = propose(rule(spec, "form:hip.both"), [30.0] * 50, spec.rules)
     assert not p.changed and "past the limit" in p.reasons[0]
 
 
