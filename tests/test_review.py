@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from formcheck.outputs import write_atomic
-from formcheck.progress import Progress, progress_text
+from formcheck.progress import Progress
 from formcheck.review import key_features
 from formcheck.specs import resolve_spec
 from formcheck.svgplot import envelope, nice_ticks
@@ -236,10 +236,7 @@ def test_overlay_banner_timer_and_chips_at_480p_and_1080p(standard, size):
 
 # --- progress ------------------------------------------------------------------
 
-def test_progress_text_and_quiet_when_not_a_terminal():
-    text = progress_text("clip.mp4", 500, 1000, 10.0, 100)
-    assert "500/1000 frames" in text and "50.0 fps" in text and "0:10 left" in text and "50%" in text
-    assert "frames" in progress_text("rec", 10, None, 1.0, 80)
+def test_progress_quiet_when_not_a_terminal():
     stream = io.StringIO()  # not a terminal
     p = Progress("x", 10, stream=stream)
     for i in range(10):
@@ -253,7 +250,7 @@ def test_progress_text_and_quiet_when_not_a_terminal():
     tty = Tty()
     p = Progress("x", 10, stream=tty, interval_s=0)
     p.update(5)
-    assert "5/10 frames" in tty.getvalue()
+    assert "5/10" in tty.getvalue() and "frame" in tty.getvalue()
     quiet = Tty()
     Progress("x", 10, quiet=True, stream=quiet).update(5)
     assert quiet.getvalue() == ""
