@@ -128,16 +128,22 @@ class _CrossingProbe:
     checker could know. Runs after the timed path, so it costs it nothing."""
 
     def __init__(self, spec):
+        from formcheck.evaluate import Evaluator
+
         self.spec = spec
+        # A stream evaluator of its own on the raw poses: the same rule for when a
+        # limit counts (in the pose, or soon after leaving it), and an onset is
+        # not delayed by hysteresis (that only slows the way back).
+        self._evaluator = Evaluator(spec)
         self.frames: list[tuple[float, bool]] = []  # (capture t_ms, crossed)
 
     def on_update(self, u):
         from formcheck import features as F
-        from formcheck.evaluate import evaluate_once
 
         if u.phase != "active":
             return
-        crossed = u.pose is not None and evaluate_once(self.spec, F.compute(u.pose, self.spec.features)).overstretch
+        features = F.compute(u.pose, self.spec.features) if u.pose is not None else None
+        crossed = self._evaluator.step(features, u.frame.t_ms).overstretch
         self.frames.append((u.frame.t_ms, crossed))
 
     def onsets_s(self, sustained_ms: float = 300.0) -> list[float]:
