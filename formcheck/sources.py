@@ -91,7 +91,6 @@ class VideoFileSource(Source):
         fps = self._cap.get(cv2.CAP_PROP_FPS)
         count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         width = int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH) or 0)
-        height = int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT) or 0)
         if not fps or not np.isfinite(fps) or fps <= 0 or fps > 1000:
             fps = 30.0  # unknown rate: assume a common one rather than fail
         with quiet_stderr():

@@ -62,18 +62,6 @@ class Rule:
     def cue_for(self, status: str) -> str | None:
         return {"low": self.cue_low, "high": self.cue_high, "overstretch": self.cue}.get(status)
 
-    def describe(self) -> str:
-        where = f" ({self.side})" if self.side else ""
-        unit = "" if FEATURES[self.feature].unit == "ratio" else " deg"
-        if self.kind == "limit":
-            parts = []
-            if self.above is not None:
-                parts.append(f"above {self.above:g}{unit}")
-            if self.below is not None:
-                parts.append(f"below {self.below:g}{unit}")
-            return f"{self.feature}{where}: over-stretch " + " or ".join(parts)
-        return f"{self.feature}{where} in {self.low:g}..{self.high:g}{unit}"
-
 
 @dataclass(frozen=True)
 class CountRule:

@@ -45,7 +45,3 @@ def load_poses(args) -> list:
 def say(text: str, quiet: bool = False) -> None:
     if not quiet:
         print(text, file=sys.stdout, flush=True)
-
-
-def fmt_s(seconds: float) -> str:
-    return f"{seconds:.1f}s"
