@@ -60,3 +60,21 @@ def assert_one_line_error(proc: subprocess.CompletedProcess, *words: str) -> Non
     assert "Traceback" not in proc.stderr
     for w in words:
         assert w.lower() in lines[0].lower(), (w, lines[0])
+
+
+def parse_spec_text(text: str, name: str = "t"):
+    """A spec from TOML text, as if loaded from ``t.toml``."""
+    import tomllib
+
+    from formcheck.specs import parse_spec
+
+    return parse_spec(tomllib.loads(text), f"{name}.toml", name)
+
+
+def spec_problems(text: str) -> list[str]:
+    """The problems loading ``text`` reports (the test fails if it loads)."""
+    from formcheck.specs import SpecError
+
+    with pytest.raises(SpecError) as e:
+        parse_spec_text(text)
+    return e.value.problems

@@ -4,7 +4,6 @@ counter; recognition ranking; the --pose auto label smoother."""
 
 from __future__ import annotations
 
-import tomllib
 
 import numpy as np
 import pytest
@@ -15,9 +14,9 @@ from formcheck.count import RepCounter
 from formcheck.evaluate import Verdict, evaluate_once
 from formcheck.features import Measurement
 from formcheck.recognize import best_pose, fit_score, pose_margin
-from formcheck.specs import SpecError, parse_spec
 
 from .routine_fixtures import STANDING, base_pose, standing_twist_pose
+from .conftest import parse_spec_text, spec_problems
 
 BASE = """
 name = "t"
@@ -28,14 +27,8 @@ range = [90, 180]
 """
 
 
-def parse(text: str):
-    return parse_spec(tomllib.loads(text), "t.toml", "t")
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(SpecError) as e:
-        parse(text)
-    return e.value.problems
+parse = parse_spec_text
+problems = spec_problems
 
 
 # --- spec language -----------------------------------------------------------

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 
 import pytest
 
 from formcheck.errors import FormcheckError
-from formcheck.specs import SpecError, available_specs, load_spec_file, parse_spec, resolve_spec
+from formcheck.specs import available_specs, load_spec_file, resolve_spec
 
-from .conftest import assert_one_line_error, run_cli
+from .conftest import assert_one_line_error, parse_spec_text, run_cli, spec_problems
 
 GOOD = """
 name = "t"
@@ -33,14 +32,8 @@ range = [0, 60]
 """
 
 
-def parse(text: str):
-    return parse_spec(tomllib.loads(text), "t.toml", "t")
-
-
-def problems(text: str) -> list[str]:
-    with pytest.raises(SpecError) as e:
-        parse(text)
-    return e.value.problems
+parse = parse_spec_text
+problems = spec_problems
 
 
 def test_bundled_specs_all_load():
