@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 from . import features as feats
 from .count import RepCounter
 from .evaluate import Evaluator, Verdict
-from .hold import HoldTimer, WarningDebouncer
+from .hold import HoldTimer, TimeInForm, WarningDebouncer
 from .pose import Pose
 from .recognize import ranked, variant_map
 from .report import counts_list, hold_dict, warning_dict
@@ -93,20 +93,14 @@ class _PoseTrack:
         self.timer = HoldTimer(spec)
         self.debouncer = WarningDebouncer(spec)
         self.counter = RepCounter(spec)
-        self.time_in_form_ms = 0.0
-        self._last_good: float | None = None
+        self.in_form = TimeInForm()
 
     def step(self, t: float, verdict: Verdict, active: bool, features) -> None:
         v = verdict if active else _absent(self.spec, verdict.person)
         self.timer.step(t, v)
         self.debouncer.step(t, v)
         self.counter.step(t, v, features if active else None)
-        if v.form_ok:
-            if self._last_good is not None:
-                self.time_in_form_ms += t - self._last_good
-            self._last_good = t
-        else:
-            self._last_good = None
+        self.in_form.step(t, v.form_ok)
 
 
 class AutoSession:
@@ -189,7 +183,7 @@ def auto_report(session: AutoSession, source: str, fps: float, complete: bool = 
             "hold_target_s": track.spec.hold_seconds,
             "holds": [hold_dict(h) for h in holds],
             "warnings": [warning_dict(w) for w in track.debouncer.warnings],
-            "time_in_form_s": _s(track.time_in_form_ms),
+            "time_in_form_s": _s(track.in_form.ms),
             "longest_hold_s": _s(max((h.duration_ms for h in holds), default=0.0)),
             "counts": counts_list(track.counter),
         }

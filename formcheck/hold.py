@@ -180,6 +180,23 @@ class HoldTimer:
         return events
 
 
+class TimeInForm:
+    """All time in good form over a run, in holds or not: the time between
+    consecutive good frames."""
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+        self._last_good: float | None = None
+
+    def step(self, t_ms: float, form_ok: bool) -> None:
+        if form_ok:
+            if self._last_good is not None:
+                self.ms += t_ms - self._last_good
+            self._last_good = t_ms
+        else:
+            self._last_good = None
+
+
 class WarningDebouncer:
     def __init__(self, spec: PoseSpec):
         self.debounce_ms = spec.timing.warn_debounce_s * 1000

@@ -20,6 +20,7 @@ import numpy as np
 from .evaluate import HIGH, LOW, OK, OVER, UNSEEN
 from .features import FEATURES
 from .landmarks import BONES, LANDMARK
+from .overlay import landmark_px
 from .practice import ACTIVE, DONE, GET_READY, REST, SETUP, Update
 
 GREEN, AMBER, RED, GREY = (90, 200, 60), (0, 170, 255), (50, 50, 215), (150, 150, 150)
@@ -130,10 +131,7 @@ class LiveView:
 
     # --- pieces ----------------------------------------------------------------------
     def _xy(self, pose, name: str, w: int, h: int) -> tuple[int, int]:
-        x, y = pose.image[LANDMARK[name], 0], pose.image[LANDMARK[name], 1]
-        if self.mirror:
-            x = 1.0 - x
-        return int(round(x * w)), int(round(y * h))
+        return landmark_px(pose, name, w, h, self.mirror)
 
     def _skeleton(self, img, pose, status: dict[str, str], s: float) -> None:
         h, w = img.shape[:2]

@@ -112,6 +112,14 @@ def wrap(text: str, scale: float, thick: int, max_width: int, max_lines: int = 2
     return lines
 
 
+def landmark_px(pose, name: str, w: int, h: int, mirror: bool = False) -> tuple[int, int]:
+    """A landmark's pixel in a w x h picture; ``mirror`` for a flipped preview."""
+    x, y = pose.image[LANDMARK[name], 0], pose.image[LANDMARK[name], 1]
+    if mirror:
+        x = 1.0 - x
+    return int(round(x * w)), int(round(y * h))
+
+
 class Overlay:
     def __init__(self, spec: PoseSpec, mirror: bool = False):
         self.spec = spec
@@ -138,10 +146,7 @@ class Overlay:
     # --- skeleton and joint chips -------------------------------------------
 
     def _point(self, pose, name: str, w: int, h: int) -> tuple[int, int]:
-        x, y = pose.image[LANDMARK[name], 0], pose.image[LANDMARK[name], 1]
-        if self.mirror:
-            x = 1.0 - x
-        return int(round(x * w)), int(round(y * h))
+        return landmark_px(pose, name, w, h, self.mirror)
 
     def _mid(self, pose, a: str, b: str, w: int, h: int) -> tuple[int, int]:
         (ax, ay), (bx, by) = self._point(pose, a, w, h), self._point(pose, b, w, h)

@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Iterator, Protocol
 from . import features as feats
 from .count import Rep, RepCounter
 from .evaluate import Evaluator, Verdict
-from .hold import HoldEvent, HoldState, HoldTimer, Warning, WarningDebouncer
+from .hold import HoldEvent, HoldState, HoldTimer, TimeInForm, Warning, WarningDebouncer
 from .pose import Pose
 from .smoothing import OneEuroParams, PoseSmoother
 from .sources import Frame
@@ -51,8 +51,7 @@ class Session:
         self.frames = 0
         self.first_t_ms: float | None = None
         self.last_t_ms: float | None = None
-        self.time_in_form_ms = 0.0
-        self._last_good_t: float | None = None
+        self._in_form = TimeInForm()
 
     def step(self, frame: Frame, raw_pose: Pose | None) -> FrameResult:
         t = frame.t_ms
@@ -62,13 +61,7 @@ class Session:
         hold, events = self.timer.step(t, verdict)
         warnings = self.debouncer.step(t, verdict)
         reps = self.counter.step(t, verdict, features)
-        # Time in good form over the whole run: time between consecutive good frames.
-        if verdict.form_ok:
-            if self._last_good_t is not None:
-                self.time_in_form_ms += t - self._last_good_t
-            self._last_good_t = t
-        else:
-            self._last_good_t = None
+        self._in_form.step(t, verdict.form_ok)
         self.frames += 1
         if self.first_t_ms is None:
             self.first_t_ms = t
@@ -94,6 +87,10 @@ class Session:
 
     def finish(self) -> list[HoldEvent]:
         return self.timer.finish()
+
+    @property
+    def time_in_form_ms(self) -> float:
+        return self._in_form.ms
 
     @property
     def duration_ms(self) -> float:
